@@ -1,0 +1,180 @@
+"""Engine, sessions and start-up migration for SQLite (default) or PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shop_desk import paths
+from shop_desk.clock import utcnow
+from shop_desk.db import SCHEMA_HEAD
+from shop_desk.errors import StorageError
+from shop_desk.i18n import tr
+
+log = logging.getLogger(__name__)
+BUSY_TIMEOUT_MS = 5000
+_PG_MIGRATION_LOCK = 0x5D0D_E5C0  # advisory lock id: one migrating installation at a time
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
+def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy own transactions: pysqlite's own BEGIN handling defers it badly.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=FULL")  # a sale acknowledged is a sale on disk
+    cur.close()
+
+
+def _begin(conn) -> None:
+    # A unit of work that writes takes the write lock at BEGIN: a read-then-write transaction
+    # can then never fail half-way with "database is locked" (SQLite's deferred upgrade cannot
+    # wait on busy_timeout). Reads begin deferred and never wait for a writer (WAL).
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """One database: an engine, a session factory and the migration on open."""
+
+    def __init__(self, url: str, folder: Path | None = None) -> None:
+        self.url = url
+        self.folder = folder
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any error."""
+        with self.sessions() as session:
+            try:
+                if write and self.is_sqlite:
+                    session.connection(execution_options={"sqlite_immediate": True})
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise storage_error(exc) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def read(self) -> Session:
+        """A session for queries only (the caller closes it)."""
+        return self.sessions()
+
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    return None
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError as exc:
+            raise storage_error(exc) from exc
+
+    def migrate(self) -> bool:
+        """Bring the schema to SCHEMA_HEAD; back up first. Returns True if anything ran."""
+        if self.current_revision() == SCHEMA_HEAD:
+            return False
+        from shop_desk.db.migrate import upgrade_to_head  # Alembic only when a migration is due
+
+        if self.is_sqlite and self.folder is not None and self.current_revision() is not None:
+            backup_sqlite(self, paths.backups_dir(self.folder), label="pre-migration")
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                try:
+                    upgrade_to_head(conn)
+                    conn.commit()
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                    conn.commit()
+        else:
+            with self.engine.connect() as conn:
+                upgrade_to_head(conn)
+                conn.commit()
+        return True
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def storage_error(exc: Exception) -> StorageError:
+    """Turn a driver error into a sentence the owner can act on."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in message or "busy" in message:
+        return StorageError(
+            tr("The database is busy (another program is writing). Try again in a moment.")
+        )
+    if "full" in message or "no space" in message:
+        return StorageError(
+            tr("The disk is full: nothing was saved. Free some space and try again.")
+        )
+    if "readonly" in message or "read-only" in message or "permission" in message:
+        return StorageError(
+            tr("The data folder is read-only: nothing was saved. Check the folder's permissions.")
+        )
+    if "unable to open" in message:
+        return StorageError(tr("The database file cannot be opened. Check the data folder."))
+    return StorageError(tr("The database reported an error: {detail}", detail=str(exc)[:300]))
+
+
+def backup_sqlite(db: Database, folder: Path, *, label: str = "manual") -> Path:
+    """Copy the live database with SQLite's online backup API (safe while it is in use)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"shop-{label}-{stamp}.sqlite3"
+    source_path = db.engine.url.database
+    src = sqlite3.connect(source_path)
+    dst = sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    log.info("backup written to %s", target)
+    return target
+
+
+def open_database(url: str | None = None, folder: Path | None = None, migrate: bool = True):
+    """Open (creating when needed) the shop's database and bring its schema up to date."""
+    if url is None:
+        folder = folder or paths.data_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                tr("Cannot create the data folder {folder}: {error}", folder=folder, error=exc)
+            ) from exc
+        url = sqlite_url(paths.database_path(folder))
+    db = Database(url, folder)
+    if migrate:
+        db.migrate()
+    return db

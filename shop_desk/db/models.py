@@ -1,0 +1,196 @@
+"""Typed models. Money in integer fen, quantities in integer base units, times naive UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shop_desk.clock import utcnow
+
+Money = BigInteger  # fen; BIGINT so stock value of a big shop never overflows on PostgreSQL
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    """Preferences live in the database, so they travel with backups and cannot be half-written."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_initials: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(800), default="")
+    category: Mapped[str] = mapped_column(String(100), default="", index=True)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    spec: Mapped[str] = mapped_column(String(100), default="")
+    retail_price_fen: Mapped[int] = mapped_column(Money, default=0)
+    # Caches kept in the same transaction as the ledger (shop-desk check recomputes them).
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    stock_value_fen: Mapped[int] = mapped_column(Money, default=0)
+    # Cost per unit used when nothing is on the books (first sale before any receipt, or
+    # selling past zero): the last known average, rounded to fen.
+    last_cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_level_bp: Mapped[int] = mapped_column(Integer, default=9700)
+    review_days: Mapped[int] = mapped_column(Integer, default=7)
+    shelf_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    min_display_qty: Mapped[int] = mapped_column(Integer, default=0)
+    short_code: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    barcodes: Mapped[list[Barcode]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="Barcode.code"
+    )
+
+
+class Barcode(Base):
+    """A unit barcode (units=1) or a case barcode (units=24 sells 24 base units)."""
+
+    __tablename__ = "barcodes"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+
+class Lot(Base):
+    """Stock received together, with an optional expiry date; sold oldest first."""
+
+    __tablename__ = "lots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expiry_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    qty_received: Mapped[int] = mapped_column(Integer)
+    qty_left: Mapped[int] = mapped_column(Integer)  # cache, recomputed by check
+
+    __table_args__ = (Index("ix_lots_product_left", "product_id", "qty_left"),)
+
+
+class StockMove(Base):
+    """One signed change of on hand. Append-only: corrections are new moves."""
+
+    __tablename__ = "stock_moves"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # MoveKind values
+    qty: Mapped[int] = mapped_column(Integer)
+    unit_cost_fen: Mapped[int] = mapped_column(Money, default=0)  # rounded, for display
+    value_fen: Mapped[int] = mapped_column(Money, default=0)  # exact change of stock value
+    revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # sales (+) and returns (-)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    reference: Mapped[str] = mapped_column(String(64), default="", index=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    shop_day: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_moves_product_id", "product_id", "id"),)
+
+
+class DailySummary(Base):
+    """Per product and shop day; reorder and reports read this, not millions of moves.
+
+    Rows exist for days with activity (or imported history). A day that closes with on hand
+    <= 0 is out of stock: its demand is censored, not zero.
+    """
+
+    __tablename__ = "daily_summary"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    units_sold: Mapped[int] = mapped_column(Integer, default=0)
+    revenue_fen: Mapped[int] = mapped_column(Money, default=0)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    closing_on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    out_of_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)  # from another till
+
+    __table_args__ = (Index("ix_summary_day", "day"),)
+
+
+class Sale(Base):
+    """One checkout (kind='sale') or a refund of earlier lines (kind='return')."""
+
+    __tablename__ = "sales"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="sale")
+    original_sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    shop_day: Mapped[date] = mapped_column(Date, index=True)
+    total_fen: Mapped[int] = mapped_column(Money)
+    paid_fen: Mapped[int] = mapped_column(Money, default=0)
+    change_fen: Mapped[int] = mapped_column(Money, default=0)
+    oversold: Mapped[bool] = mapped_column(Boolean, default=False)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    lines: Mapped[list[SaleLine]] = relationship(
+        back_populates="sale", cascade="all, delete-orphan", order_by="SaleLine.id"
+    )
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    unit_price_fen: Mapped[int] = mapped_column(Money)
+    line_total_fen: Mapped[int] = mapped_column(Money)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    returned_qty: Mapped[int] = mapped_column(Integer, default=0)
+    original_line_id: Mapped[int | None] = mapped_column(ForeignKey("sale_lines.id"), nullable=True)
+    sale: Mapped[Sale] = relationship(back_populates="lines")
+
+
+class CountSession(Base):
+    """A stock count (盘点): counted quantities, applied as count moves."""
+
+    __tablename__ = "count_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open/applied/cancelled
+    note: Mapped[str] = mapped_column(String(500), default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    lines: Mapped[list[CountLine]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="CountLine.id"
+    )
+
+
+class CountLine(Base):
+    __tablename__ = "count_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("count_sessions.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    expected: Mapped[int] = mapped_column(Integer)  # on hand when the shelf was counted
+    counted: Mapped[int] = mapped_column(Integer)
+    unit_cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    counted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    session: Mapped[CountSession] = relationship(back_populates="lines")
+
+    __table_args__ = (UniqueConstraint("session_id", "product_id"),)

@@ -1,0 +1,1 @@
+"""Products, barcodes, search, the stock ledger, counter sales, counts and receiving."""

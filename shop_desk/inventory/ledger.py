@@ -1,0 +1,216 @@
+"""The stock ledger: append-only moves, with the caches that follow them.
+
+Every move updates, in the caller's transaction: the product's on hand and stock value, its
+lots (oldest first), and the daily summary of its shop day. `shop-desk check` replays the
+moves with the same rules (see lots_after) and must find the same caches.
+
+Stock value is the sum of the moves' value_fen. A move that takes stock out is valued at the
+moving average; units sold past zero are valued at the last known unit cost, so the value can
+go below zero with on hand and is settled by the next receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from shop_desk.clock import shop_day, utcnow
+from shop_desk.db.models import DailySummary, Lot, Product, StockMove
+from shop_desk.errors import InputError
+from shop_desk.i18n import tr
+from shop_desk.money import mul_div_round
+
+MAX_MOVE_QTY = 1_000_000
+
+
+class MoveKind(StrEnum):
+    SALE = "sale"
+    RECEIPT = "receipt"
+    COUNT = "count"
+    WASTE = "waste"
+    RETURN = "return"  # a customer brings a sold item back
+    ADJUSTMENT = "adjustment"
+
+
+# Kinds that change "units sold" in the daily summary (a return un-sells).
+SOLD_SIGN = {MoveKind.SALE: -1, MoveKind.RETURN: -1}
+
+
+@dataclass
+class LotState:
+    id: int
+    qty_left: int
+
+
+def lock_product(session: Session, product_id: int) -> Product:
+    """Load a product for update (row lock on PostgreSQL; SQLite holds the write lock)."""
+    product = session.scalar(select(Product).where(Product.id == product_id).with_for_update())
+    if product is None:
+        raise InputError(tr("Product {id} does not exist.", id=product_id))
+    return product
+
+
+def outgoing_value(on_hand: int, stock_value: int, last_cost: int, qty: int) -> int:
+    """Value (fen, positive) of `qty` units taken out at the moving average."""
+    if on_hand <= 0:
+        return qty * last_cost
+    if qty >= on_hand:
+        return stock_value + (qty - on_hand) * last_cost
+    return mul_div_round(stock_value, qty, on_hand)
+
+
+def consume_lots(lots: list[LotState], qty: int, lot_id: int | None = None) -> None:
+    """Take qty units from the lots (a named lot first, then oldest first), in place."""
+    if lot_id is not None:
+        for lot in lots:
+            if lot.id == lot_id:
+                take = min(lot.qty_left, qty)
+                lot.qty_left -= take
+                qty -= take
+    for lot in lots:
+        if qty <= 0:
+            break
+        take = min(lot.qty_left, qty)
+        lot.qty_left -= take
+        qty -= take
+
+
+def incoming_lot_qty(on_hand_before: int, qty: int) -> int:
+    """Units of a positive move that land in its new lot (a deficit is settled first)."""
+    return max(0, on_hand_before + qty) - max(0, on_hand_before)
+
+
+def _open_lots(session: Session, product_id: int) -> list[Lot]:
+    # Oldest first: the earliest expiry, then lots without one, each by arrival.
+    return list(
+        session.scalars(
+            select(Lot)
+            .where(Lot.product_id == product_id, Lot.qty_left > 0)
+            .order_by(Lot.expiry_date.is_(None), Lot.expiry_date, Lot.id)
+        )
+    )
+
+
+def post_move(
+    session: Session,
+    product: Product,
+    kind: MoveKind,
+    qty: int,
+    *,
+    value_fen: int | None = None,
+    revenue_fen: int = 0,
+    reason: str = "",
+    reference: str = "",
+    note: str = "",
+    expiry_date: date | None = None,
+    lot_id: int | None = None,
+    at: datetime | None = None,
+) -> StockMove:
+    """Append one move and bring every cache along. `product` must be locked by the caller.
+
+    value_fen: for a positive move, the total cost of the units (default: at the average);
+    for a negative move it is computed here (moving average) and must not be given.
+    """
+    if qty == 0 or abs(qty) > MAX_MOVE_QTY:
+        raise InputError(tr("A stock change must be a non-zero quantity below one million."))
+    at = at or utcnow()
+    day = shop_day(at)
+    before = product.on_hand
+    if qty > 0:
+        if value_fen is None:
+            value_fen = qty * _average_or_last(product)
+        if value_fen < 0:
+            raise InputError(tr("A cost cannot be negative."))
+        lot_qty = incoming_lot_qty(before, qty)
+        new_lot = Lot(
+            product_id=product.id,
+            received_at=at,
+            expiry_date=expiry_date,
+            qty_received=qty,
+            qty_left=lot_qty,
+        )
+        session.add(new_lot)
+        session.flush()
+        lot_id = new_lot.id
+        change = value_fen
+    else:
+        if value_fen is not None:
+            raise InputError("value_fen is computed for outgoing moves")
+        change = -outgoing_value(before, product.stock_value_fen, product.last_cost_fen, -qty)
+        lots = _open_lots(session, product.id)
+        states = [LotState(lot.id, lot.qty_left) for lot in lots]
+        consume_lots(states, -qty, lot_id)
+        for lot, state in zip(lots, states, strict=True):
+            lot.qty_left = state.qty_left
+    product.on_hand = before + qty
+    product.stock_value_fen += change
+    if product.on_hand > 0 and qty > 0:
+        product.last_cost_fen = mul_div_round(product.stock_value_fen, 1, product.on_hand)
+    move = StockMove(
+        product_id=product.id,
+        kind=str(kind),
+        qty=qty,
+        unit_cost_fen=mul_div_round(abs(change), 1, abs(qty)),
+        value_fen=change,
+        revenue_fen=revenue_fen,
+        lot_id=lot_id,
+        reason=reason[:64],
+        reference=reference[:64],
+        note=note[:500],
+        created_at=at,
+        shop_day=day,
+    )
+    session.add(move)
+    _summarise(session, product, kind, qty, change, revenue_fen, day)
+    return move
+
+
+def _average_or_last(product: Product) -> int:
+    if product.on_hand > 0:
+        return mul_div_round(product.stock_value_fen, 1, product.on_hand)
+    return product.last_cost_fen
+
+
+def summary_delta(kind: str, qty: int, value_fen: int, revenue_fen: int) -> tuple[int, int, int]:
+    """(units sold, revenue, cost of goods) that one move adds to its day."""
+    if kind in SOLD_SIGN:
+        return -qty, revenue_fen, -value_fen
+    return 0, 0, 0
+
+
+def _summarise(
+    session: Session, product: Product, kind: str, qty: int, value: int, revenue: int, day: date
+) -> None:
+    units, revenue_add, cost_add = summary_delta(kind, qty, value, revenue)
+    values = {
+        "product_id": product.id,
+        "day": day,
+        "units_sold": units,
+        "revenue_fen": revenue_add,
+        "cost_fen": cost_add,
+        "closing_on_hand": product.on_hand,
+        "out_of_stock": product.on_hand <= 0,
+        "imported": False,
+    }
+    table = DailySummary.__table__
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    stmt = insert.values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.product_id, table.c.day],
+        set_={
+            "units_sold": table.c.units_sold + units,
+            "revenue_fen": table.c.revenue_fen + revenue_add,
+            "cost_fen": table.c.cost_fen + cost_add,
+            "closing_on_hand": product.on_hand,
+            "out_of_stock": product.on_hand <= 0,
+        },
+    )
+    session.flush()  # the product row first: the summary's closing figure comes from it
+    session.execute(stmt)

@@ -1,0 +1,51 @@
+"""Typed preferences, declared once, stored in the database's settings table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shop_desk.db.models import Setting
+
+SETTINGS_VERSION = 1
+
+
+@dataclass
+class ShopSettings:
+    language: str = ""  # "" = follow the system (Chinese unless it asks for English)
+    shop_name: str = ""
+    shop_address: str = ""
+    shop_phone: str = ""
+    near_expiry_days: int = 7
+    settings_version: int = SETTINGS_VERSION
+
+
+def load_settings(session: Session) -> ShopSettings:
+    stored = {row.key: row.value for row in session.scalars(select(Setting))}
+    values = {}
+    for field in fields(ShopSettings):
+        if field.name in stored:
+            try:
+                values[field.name] = json.loads(stored[field.name])
+            except ValueError:
+                continue  # a damaged value falls back to its default
+    return _upgrade(ShopSettings(**values))
+
+
+def _upgrade(settings: ShopSettings) -> ShopSettings:
+    # Versioned upgrades go here (Picard's config_upgrade): one step per version.
+    settings.settings_version = SETTINGS_VERSION
+    return settings
+
+
+def save_settings(session: Session, settings: ShopSettings) -> None:
+    for key, value in asdict(settings).items():
+        row = session.get(Setting, key)
+        encoded = json.dumps(value, ensure_ascii=False)
+        if row is None:
+            session.add(Setting(key=key, value=encoded))
+        else:
+            row.value = encoded

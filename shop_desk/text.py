@@ -1,0 +1,97 @@
+"""Text helpers: normalisation, pinyin keys for search, GTIN check digits.
+
+pypinyin is imported on first use only: it costs ~100 ms and start-up must stay fast.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from shop_desk.errors import InputError
+from shop_desk.i18n import tr
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), trimmed, inner whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+@lru_cache(maxsize=1)
+def _pinyin_module():
+    import pypinyin
+
+    return pypinyin
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(initials, full pinyin), lower case, without spaces: 可口可乐 -> ("kkkl", "kekoukele").
+
+    Letters and digits in the name are kept as they are, so "A可口可乐600ml" gives
+    "akkkl600ml": a clerk types what they see.
+    """
+    pypinyin = _pinyin_module()
+    text = normalize(name).lower()
+    readings = pypinyin.pinyin(text, style=pypinyin.Style.NORMAL, errors=lambda s: list(s))
+    initials: list[str] = []
+    full: list[str] = []
+    for (reading,) in ((r[:1]) for r in readings):
+        word = "".join(ch for ch in reading if ch.isalnum())
+        if not word:
+            continue
+        full.append(word)
+        initials.append(word if word.isdigit() else word[0])
+    return "".join(initials), "".join(full)
+
+
+def _gtin_check_digit(body: str) -> int:
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        total += int(ch) * (3 if i % 2 == 0 else 1)
+    return (10 - total % 10) % 10
+
+
+def is_valid_gtin(code: str) -> bool:
+    """GTIN-8, -12 (UPC-A), -13 (EAN) or -14 with a correct check digit."""
+    return (
+        code.isascii()
+        and code.isdigit()
+        and len(code) in (8, 12, 13, 14)
+        and _gtin_check_digit(code[:-1]) == int(code[-1])
+    )
+
+
+def gtin_with_check_digit(body: str) -> str:
+    return body + str(_gtin_check_digit(body))
+
+
+def clean_barcode(raw: str) -> str:
+    """What a scanner or a spreadsheet gives, as a barcode string (no spaces, no '.0')."""
+    code = normalize(str(raw)).replace(" ", "")
+    if code.endswith(".0") and code[:-2].isdigit():
+        code = code[:-2]  # Excel turned the barcode into a number
+    return code
+
+
+def validate_barcode(raw: str) -> str:
+    """Return the cleaned code, or raise InputError saying what is wrong with it.
+
+    Numeric codes of GTIN length must carry a correct check digit; shop-internal codes
+    (other lengths, letters) are accepted as they are, as tills do for in-store labels.
+    """
+    code = clean_barcode(raw)
+    if not code:
+        raise InputError(tr("The barcode is empty."))
+    if len(code) > 32:
+        raise InputError(tr("The barcode is too long: {code}", code=code))
+    if code.isdigit() and len(code) in (8, 12, 13, 14) and not is_valid_gtin(code):
+        expected = gtin_with_check_digit(code[:-1])[-1]
+        raise InputError(
+            tr(
+                "Barcode {code} has a wrong check digit (expected {digit}). "
+                "Scan it again or check the label.",
+                code=code,
+                digit=expected,
+            )
+        )
+    return code
