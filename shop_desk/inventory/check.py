@@ -169,4 +169,3 @@ def _integrity(session: Session) -> str:
     if fk:
         rows.append(f"{len(fk)} rows point at missing rows")
     return "ok" if rows == ["ok"] else "; ".join(map(str, rows))[:2000]
-

@@ -1,0 +1,30 @@
+"""What every page is given: the database, the settings and the task runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from shop_desk.db.engine import Database
+from shop_desk.gui.tasks import TaskRunner
+from shop_desk.settings import ShopSettings
+
+
+class Events(QObject):
+    """Application-wide notifications, so pages refresh without knowing each other."""
+
+    stock_changed = Signal()  # a sale, receipt, count, write-off or import changed stock
+    products_changed = Signal()  # a product was created, edited, archived or imported
+    settings_changed = Signal()
+
+
+@dataclass
+class AppContext:
+    db: Database
+    settings: ShopSettings
+    tasks: TaskRunner
+    events: Events
+    data_folder: Path | None = None
+    demo: bool = False
