@@ -23,7 +23,7 @@ def shop(db):
 
 
 def test_case_barcode_adds_its_units_and_repeat_scan_merges(shop):
-    db, cola, _ = shop
+    db, _, _ = shop
     with db.session() as s:
         cart = Cart()
         product, units = lookup_code(s, "16908512108218")
