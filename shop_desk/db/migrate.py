@@ -7,7 +7,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
+
+from shop_desk.errors import StorageError
+from shop_desk.i18n import tr
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -21,7 +25,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def upgrade_to_head(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+    try:
+        command.upgrade(alembic_config(connection), "head")
+    except CommandError as exc:  # a revision this program does not know: made by a newer one
+        raise StorageError(
+            tr(
+                "This shop's data was written by a newer version of Shop Desk ({detail}). "
+                "Install the newer version; your data was not changed.",
+                detail=str(exc)[:200],
+            )
+        ) from exc
 
 
 def head_revision() -> str:
