@@ -80,3 +80,17 @@ def test_data_folder_with_chinese_characters(tmp_path):
         save_settings(s, ShopSettings(shop_name="张三的店"))
     assert (folder / "shop.sqlite3").exists()
     db.dispose()
+
+
+def test_models_and_migrations_agree(db):
+    """A model change without its migration would leave real shops without the column."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from shop_desk.db.migrate import include_name
+    from shop_desk.db.models import Base
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diffs = compare_metadata(context, Base.metadata)
+    assert diffs == []

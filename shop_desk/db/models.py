@@ -194,3 +194,121 @@ class CountLine(Base):
     session: Mapped[CountSession] = relationship(back_populates="lines")
 
     __table_args__ = (UniqueConstraint("session_id", "product_id"),)
+
+
+# --- Wholesale catalogs (docs/CATALOG_FEED.md) -------------------------------------------
+
+
+class Supplier(Base):
+    """A wholesale source: a factory, a distributor, a platform shop."""
+
+    __tablename__ = "suppliers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # the feed's supplier.id
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(8), default="CNY")
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=1)
+    shipping_fee_fen: Mapped[int] = mapped_column(Money, default=0)
+    free_over_fen: Mapped[int | None] = mapped_column(Money, nullable=True)
+    # JSON list of {"name", "monthly_spend_fen", "discount_bp"}, ascending by spend.
+    member_tiers: Mapped[str] = mapped_column(Text, default="[]")
+    mixed_min_amount_fen: Mapped[int | None] = mapped_column(Money, nullable=True)
+    mixed_min_units: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    orders_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class CatalogSource(Base):
+    """Where a supplier's catalog comes from, and how far the local copy has got."""
+
+    __tablename__ = "catalog_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # http / folder / pricelist
+    name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(1000))  # URL, folder or file path
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
+    etag: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the checkpoint
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Offer(Base):
+    """One orderable item of a supplier. Prices are per pack, in fen."""
+
+    __tablename__ = "offers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_initials: Mapped[str] = mapped_column(String(200), default="")
+    brand: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    pack_size: Mapped[int] = mapped_column(Integer, default=1)
+    pack_name: Mapped[str] = mapped_column(String(20), default="")
+    tiers: Mapped[str] = mapped_column(Text)  # JSON [[min_packs, price_fen], ...]
+    price_fen: Mapped[int] = mapped_column(Money)  # the first tier's price, for sorting
+    moq_packs: Mapped[int] = mapped_column(Integer, default=1)
+    multiple_packs: Mapped[int] = mapped_column(Integer, default=1)
+    available_packs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dropship: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the feed removed it
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "sku"),)
+
+
+class OfferPrice(Base):
+    """Price history: one row each time an offer's first-tier price changes."""
+
+    __tablename__ = "offer_prices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    day: Mapped[date] = mapped_column(Date)
+    price_fen: Mapped[int] = mapped_column(Money)
+
+    __table_args__ = (Index("ix_offer_prices_offer_day", "offer_id", "day"),)
+
+
+class ProductOfferLink(Base):
+    """Product <-> offer: how many base units one pack holds; by GTIN or set by hand."""
+
+    __tablename__ = "product_offer_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    units_per_pack: Mapped[int] = mapped_column(Integer)
+    auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("product_id", "offer_id"),)
+
+
+class SyncReport(Base):
+    """What one sync of a source did: applied files and records, rejected records and why."""
+
+    __tablename__ = "sync_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("catalog_sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    from_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    to_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+    upserts: Mapped[int] = mapped_column(Integer, default=0)
+    deletes: Mapped[int] = mapped_column(Integer, default=0)
+    price_changes: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{file, line, why}], capped
+    message: Mapped[str] = mapped_column(Text, default="")
