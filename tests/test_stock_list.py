@@ -66,15 +66,16 @@ def _names(rows) -> list[str]:
     return [row.name for row in rows]
 
 
-def _all(db, flt=StockFilter(today=TODAY), **kw):
+def _all(db, flt: StockFilter | None = None, **kw):
     with db.read() as s:
-        return fetch_rows(s, flt, limit=1000, **kw)
+        return fetch_rows(s, flt or StockFilter(today=TODAY), limit=1000, **kw)
 
 
 def test_default_order_is_by_pinyin_and_rows_carry_figures(db, shop):
     rows = _all(db)
     # aoliao, kekoukele, leshi..., mengniu..., nongfu..., xijiejing, xuebi
-    assert _names(rows) == ["奥利奥", "可口可乐", "乐事薯片", "蒙牛纯牛奶", "农夫山泉", "洗洁精", "雪碧"]
+    expected = ["奥利奥", "可口可乐", "乐事薯片", "蒙牛纯牛奶", "农夫山泉", "洗洁精", "雪碧"]
+    assert _names(rows) == expected
     cola = rows[1]
     assert cola.on_hand == 24
     assert cola.stock_value_fen == 5100
@@ -140,7 +141,8 @@ def test_filters(db, shop):
     assert names(category="") == {"洗洁精"}
     assert names(low_only=True) == {"雪碧", "乐事薯片"}
     assert names(near_expiry_only=True) == {"奥利奥", "蒙牛纯牛奶"}
-    assert names(near_expiry_only=True, near_expiry_days=365) == {"奥利奥", "蒙牛纯牛奶", "农夫山泉"}
+    within_a_year = names(near_expiry_only=True, near_expiry_days=365)
+    assert within_a_year == {"奥利奥", "蒙牛纯牛奶", "农夫山泉"}
     assert names(text="kkkl") == {"可口可乐"}
     assert names(text="薯片") == {"乐事薯片"}
     assert names(text=_code(100)) == {"可口可乐"}  # a case barcode finds its product
