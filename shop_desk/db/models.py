@@ -238,12 +238,20 @@ class CatalogSource(Base):
 
 
 class Offer(Base):
-    """One orderable item of a supplier. Prices are per pack, in fen."""
+    """One orderable item of a supplier, as of a range of feed sequences.
+
+    Rows are versioned so that a large file can be staged in short batches and switched in
+    at once: a row is current while valid_from <= the source's checkpoint < valid_to (NULL =
+    open). Rows staged beyond the checkpoint are invisible until the checkpoint moves; a crash
+    leaves only such invisible rows, which the next sync clears (see catalog/apply.py).
+    """
 
     __tablename__ = "offers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     sku: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[int] = mapped_column(Integer)
+    valid_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
@@ -253,7 +261,7 @@ class Offer(Base):
     pack_size: Mapped[int] = mapped_column(Integer, default=1)
     pack_name: Mapped[str] = mapped_column(String(20), default="")
     tiers: Mapped[str] = mapped_column(Text)  # JSON [[min_packs, price_fen], ...]
-    price_fen: Mapped[int] = mapped_column(Money)  # the first tier's price, for sorting
+    price_fen: Mapped[int] = mapped_column(Money)  # the first tier's price per pack
     moq_packs: Mapped[int] = mapped_column(Integer, default=1)
     multiple_packs: Mapped[int] = mapped_column(Integer, default=1)
     available_packs: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -261,37 +269,46 @@ class Offer(Base):
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     new_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     dropship: Mapped[bool] = mapped_column(Boolean, default=False)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the feed removed it
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    first_seen: Mapped[date] = mapped_column(Date)  # when this shop first saw the SKU
 
-    __table_args__ = (UniqueConstraint("supplier_id", "sku"),)
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "sku", "valid_from"),
+        Index("ix_offers_current", "supplier_id", "valid_to", "sku"),
+    )
 
 
 class OfferPrice(Base):
-    """Price history: one row each time an offer's first-tier price changes."""
+    """Price history by (supplier, SKU): a row each day the first-tier pack price changed."""
 
     __tablename__ = "offer_prices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    sku: Mapped[str] = mapped_column(String(64))
     day: Mapped[date] = mapped_column(Date)
     price_fen: Mapped[int] = mapped_column(Money)
 
-    __table_args__ = (Index("ix_offer_prices_offer_day", "offer_id", "day"),)
+    __table_args__ = (Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),)
 
 
 class ProductOfferLink(Base):
-    """Product <-> offer: how many base units one pack holds; by GTIN or set by hand."""
+    """Product <-> a supplier's SKU, with how many base units one pack holds.
+
+    Keyed by SKU, not by offer row, so a link survives new versions of the offer.
+    """
 
     __tablename__ = "product_offer_links"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    sku: Mapped[str] = mapped_column(String(64))
     units_per_pack: Mapped[int] = mapped_column(Integer)
-    auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto: Mapped[bool] = mapped_column(Boolean, default=False)  # found by GTIN
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("product_id", "offer_id"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "supplier_id", "sku"),
+        Index("ix_links_sku", "supplier_id", "sku"),
+    )
 
 
 class SyncReport(Base):

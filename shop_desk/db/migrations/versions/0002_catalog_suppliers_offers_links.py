@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 00:39:50.964461
+Create Date: 2026-11-27 00:41:31.158011
 
 """
 
@@ -60,10 +60,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "offer_prices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("supplier_id", sa.Integer(), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("price_fen", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"],
+            ["suppliers.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("offer_prices", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_offer_prices_sku_day", ["supplier_id", "sku", "day"], unique=False
+        )
+
+    op.create_table(
         "offers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("supplier_id", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("valid_from", sa.Integer(), nullable=False),
+        sa.Column("valid_to", sa.Integer(), nullable=True),
         sa.Column("gtin", sa.String(length=14), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_initials", sa.String(length=200), nullable=False),
@@ -81,57 +101,40 @@ def upgrade() -> None:
         sa.Column("shelf_life_days", sa.Integer(), nullable=True),
         sa.Column("new_since", sa.Date(), nullable=True),
         sa.Column("dropship", sa.Boolean(), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("first_seen_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("first_seen", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
             ["supplier_id"],
             ["suppliers.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("supplier_id", "sku"),
+        sa.UniqueConstraint("supplier_id", "sku", "valid_from"),
     )
     with op.batch_alter_table("offers", schema=None) as batch_op:
+        batch_op.create_index("ix_offers_current", ["supplier_id", "valid_to", "sku"], unique=False)
         batch_op.create_index(batch_op.f("ix_offers_gtin"), ["gtin"], unique=False)
-
-    op.create_table(
-        "offer_prices",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("offer_id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("price_fen", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["offer_id"],
-            ["offers.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("offer_prices", schema=None) as batch_op:
-        batch_op.create_index("ix_offer_prices_offer_day", ["offer_id", "day"], unique=False)
 
     op.create_table(
         "product_offer_links",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
-        sa.Column("offer_id", sa.Integer(), nullable=False),
+        sa.Column("supplier_id", sa.Integer(), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
         sa.Column("units_per_pack", sa.Integer(), nullable=False),
         sa.Column("auto", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["offer_id"],
-            ["offers.id"],
-        ),
-        sa.ForeignKeyConstraint(
             ["product_id"],
             ["products.id"],
         ),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"],
+            ["suppliers.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("product_id", "offer_id"),
+        sa.UniqueConstraint("product_id", "supplier_id", "sku"),
     )
     with op.batch_alter_table("product_offer_links", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_product_offer_links_offer_id"), ["offer_id"], unique=False
-        )
+        batch_op.create_index("ix_links_sku", ["supplier_id", "sku"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_product_offer_links_product_id"), ["product_id"], unique=False
         )
@@ -173,17 +176,18 @@ def downgrade() -> None:
     op.drop_table("sync_reports")
     with op.batch_alter_table("product_offer_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_product_offer_links_product_id"))
-        batch_op.drop_index(batch_op.f("ix_product_offer_links_offer_id"))
+        batch_op.drop_index("ix_links_sku")
 
     op.drop_table("product_offer_links")
-    with op.batch_alter_table("offer_prices", schema=None) as batch_op:
-        batch_op.drop_index("ix_offer_prices_offer_day")
-
-    op.drop_table("offer_prices")
     with op.batch_alter_table("offers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_offers_gtin"))
+        batch_op.drop_index("ix_offers_current")
 
     op.drop_table("offers")
+    with op.batch_alter_table("offer_prices", schema=None) as batch_op:
+        batch_op.drop_index("ix_offer_prices_sku_day")
+
+    op.drop_table("offer_prices")
     op.drop_table("catalog_sources")
     op.drop_table("suppliers")
     # ### end Alembic commands ###
