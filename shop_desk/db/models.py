@@ -278,12 +278,17 @@ class Offer(Base):
 
 
 class OfferPrice(Base):
-    """Price history by (supplier, SKU): a row each day the first-tier pack price changed."""
+    """Price history by (supplier, SKU): a row each time the first-tier pack price changed.
+
+    `sequence` is the feed sequence that brought the price: like offers, a row beyond the
+    source's checkpoint is staged, not yet true.
+    """
 
     __tablename__ = "offer_prices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     sku: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
     price_fen: Mapped[int] = mapped_column(Money)
 

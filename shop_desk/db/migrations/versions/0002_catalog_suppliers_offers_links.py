@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 00:41:31.158011
+Create Date: 2026-11-27 00:43:34.497323
 
 """
 
@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("supplier_id", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("price_fen", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
