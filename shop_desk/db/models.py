@@ -227,7 +227,10 @@ class CatalogSource(Base):
     kind: Mapped[str] = mapped_column(String(16))  # http / folder / pricelist
     name: Mapped[str] = mapped_column(String(200))
     location: Mapped[str] = mapped_column(String(1000))  # URL, folder or file path
-    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
+    # One source per supplier: the source's checkpoint says which offer rows are current.
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id"), nullable=True, unique=True
+    )
     etag: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the checkpoint
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -278,7 +281,8 @@ class Offer(Base):
 
 
 class OfferPrice(Base):
-    """Price history by (supplier, SKU): a row each time the first-tier pack price changed.
+    """Price history by (supplier, SKU): a row each time the first-tier pack price changed
+    (a first sighting is no change: Offer.first_seen and the first row's previous_fen cover it).
 
     `sequence` is the feed sequence that brought the price: like offers, a row beyond the
     source's checkpoint is staged, not yet true.
@@ -291,6 +295,7 @@ class OfferPrice(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
     price_fen: Mapped[int] = mapped_column(Money)
+    previous_fen: Mapped[int] = mapped_column(Money)  # the price it replaced
 
     __table_args__ = (Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),)
 
