@@ -1,0 +1,280 @@
+"""Applying feed records to the local copy, so that each file becomes visible at once.
+
+Offer rows are versioned by feed sequence (see db.models.Offer). Applying file N:
+  1. recover(): clear what an interrupted sync staged beyond the checkpoint;
+  2. stage_batch() per batch, each its own short transaction: new rows valid_from=N
+     (invisible), rows they replace closed at N (still visible: the checkpoint is < N);
+  3. close_missing() for a snapshot: rows it lacks are closed at N;
+  4. switch(): the checkpoint becomes N in one tiny transaction: the whole file appears;
+  5. purge(): rows closed at or before the checkpoint are deleted, in batches.
+A crash between any two steps leaves the copy exactly at the old or the new sequence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from shop_desk.catalog.manifest import SupplierInfo
+from shop_desk.catalog.records import OfferRecord
+from shop_desk.clock import utcnow
+from shop_desk.db.models import (
+    Barcode,
+    CatalogSource,
+    Offer,
+    OfferPrice,
+    ProductOfferLink,
+    Supplier,
+)
+
+OFFERS = Offer.__table__
+PRICES = OfferPrice.__table__
+
+
+@dataclass
+class BatchResult:
+    upserts: int = 0
+    deletes: int = 0
+    price_changes: int = 0
+
+
+def upsert_supplier(session: Session, source: CatalogSource, info: SupplierInfo) -> Supplier:
+    """Create or refresh the supplier block a manifest (or price list) describes."""
+    supplier = session.get(Supplier, source.supplier_id) if source.supplier_id else None
+    if supplier is None:
+        supplier = session.scalar(select(Supplier).where(Supplier.code == info.code))
+    if supplier is None:
+        supplier = Supplier(code=info.code, name=info.name)
+        session.add(supplier)
+    supplier.name = info.name
+    supplier.currency = info.currency
+    supplier.lead_time_days = info.lead_time_days
+    supplier.shipping_fee_fen = info.shipping_fee_fen
+    supplier.free_over_fen = info.free_over_fen
+    supplier.member_tiers = json.dumps([t.__dict__ for t in info.member_tiers], ensure_ascii=False)
+    supplier.mixed_min_amount_fen = info.mixed_min_amount_fen
+    supplier.mixed_min_units = info.mixed_min_units
+    supplier.orders_url = info.orders_url
+    session.flush()
+    source.supplier_id = supplier.id
+    return supplier
+
+
+def recover(session: Session, supplier_id: int, checkpoint: int | None) -> None:
+    """Forget what a sync staged beyond the checkpoint and did not switch in."""
+    seen = checkpoint if checkpoint is not None else -1
+    session.execute(
+        delete(OFFERS).where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_from > seen)
+    )
+    session.execute(
+        update(OFFERS)
+        .where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_to > seen)
+        .values(valid_to=None)
+    )
+    session.execute(
+        delete(PRICES).where(PRICES.c.supplier_id == supplier_id, PRICES.c.sequence > seen)
+    )
+
+
+def _row(supplier_id: int, sequence: int, record: OfferRecord, first_seen: date) -> dict:
+    return {
+        "supplier_id": supplier_id,
+        "sku": record.sku,
+        "valid_from": sequence,
+        "valid_to": None,
+        "gtin": record.gtin,
+        "name": record.name,
+        "name_initials": "",
+        "brand": record.brand,
+        "category": record.category,
+        "unit": record.unit,
+        "pack_size": record.pack_size,
+        "pack_name": record.pack_name,
+        "tiers": json.dumps(record.tiers),
+        "price_fen": record.tiers[0][1],
+        "moq_packs": record.moq_packs,
+        "multiple_packs": record.multiple_packs,
+        "available_packs": record.available_packs,
+        "lead_time_days": record.lead_time_days,
+        "shelf_life_days": record.shelf_life_days,
+        "new_since": record.new_since,
+        "dropship": record.dropship,
+        "first_seen": first_seen,
+    }
+
+
+def stage_batch(
+    session: Session,
+    supplier_id: int,
+    sequence: int,
+    ops: dict[str, OfferRecord | None],
+    today: date,
+) -> BatchResult:
+    """Stage one batch of a file at `sequence`: {sku: record to upsert, or None to delete}.
+
+    Later batches of the same file may restate a SKU: its staged row is then replaced.
+    """
+    result = BatchResult()
+    if not ops:
+        return result
+    skus = list(ops)
+    rows = session.execute(
+        select(
+            OFFERS.c.id,
+            OFFERS.c.sku,
+            OFFERS.c.valid_from,
+            OFFERS.c.price_fen,
+            OFFERS.c.first_seen,
+            OFFERS.c.valid_to,
+        ).where(
+            OFFERS.c.supplier_id == supplier_id,
+            OFFERS.c.sku.in_(skus),
+            or_(OFFERS.c.valid_to.is_(None), OFFERS.c.valid_to == sequence),
+        )
+    ).all()
+    before = {r.sku: r for r in rows if r.valid_from < sequence}
+    restaged = [r.id for r in rows if r.valid_from == sequence]
+    if restaged:
+        session.execute(delete(OFFERS).where(OFFERS.c.id.in_(restaged)))
+        session.execute(
+            delete(PRICES).where(
+                PRICES.c.supplier_id == supplier_id,
+                PRICES.c.sequence == sequence,
+                PRICES.c.sku.in_(skus),
+            )
+        )
+    to_close = [r.id for r in before.values() if r.valid_to is None]
+    if to_close:
+        session.execute(update(OFFERS).where(OFFERS.c.id.in_(to_close)).values(valid_to=sequence))
+    new_rows, prices = [], []
+    for sku, record in ops.items():
+        old = before.get(sku)
+        if record is None:
+            result.deletes += 1
+            continue
+        result.upserts += 1
+        new_rows.append(_row(supplier_id, sequence, record, old.first_seen if old else today))
+        if old is not None and old.price_fen != record.tiers[0][1]:
+            prices.append(
+                {
+                    "supplier_id": supplier_id,
+                    "sku": sku,
+                    "sequence": sequence,
+                    "day": today,
+                    "price_fen": record.tiers[0][1],
+                    "previous_fen": old.price_fen,
+                }
+            )
+    if new_rows:
+        session.execute(insert(OFFERS), new_rows)
+    if prices:
+        session.execute(insert(PRICES), prices)
+        result.price_changes = len(prices)
+    return result
+
+
+def close_missing(session: Session, supplier_id: int, sequence: int) -> int:
+    """After a snapshot is staged: what it lacks stops being current at `sequence`."""
+    closed = session.execute(
+        update(OFFERS)
+        .where(
+            OFFERS.c.supplier_id == supplier_id,
+            OFFERS.c.valid_to.is_(None),
+            OFFERS.c.valid_from < sequence,
+        )
+        .values(valid_to=sequence)
+    )
+    return closed.rowcount or 0
+
+
+def switch(session: Session, source_id: int, sequence: int, etag: str | None = None) -> None:
+    """The one short transaction that makes a staged file the current copy."""
+    values: dict = {"sequence": sequence, "last_success_at": utcnow(), "last_error": ""}
+    if etag is not None:
+        values["etag"] = etag
+    session.execute(update(CatalogSource).where(CatalogSource.id == source_id).values(**values))
+
+
+def purge(session: Session, supplier_id: int, checkpoint: int, limit: int = 20_000) -> int:
+    """Delete up to `limit` rows no reader can see any more. Returns how many went."""
+    ids = session.scalars(
+        select(OFFERS.c.id)
+        .where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_to <= checkpoint)
+        .limit(limit)
+    ).all()
+    if ids:
+        session.execute(delete(OFFERS).where(OFFERS.c.id.in_(ids)))
+    return len(ids)
+
+
+def auto_link(session: Session, supplier_id: int) -> int:
+    """Link current offers to products whose barcode equals the offer's GTIN (idempotent).
+
+    pack_size is base units per pack (CATALOG_FEED.md), whichever barcode the GTIN matched.
+    """
+    from shop_desk.db.models import Product  # local: keeps the import list short
+
+    current = _current_offers(supplier_id)
+    pairs = session.execute(
+        select(Barcode.product_id, current.c.sku, current.c.pack_size)
+        .join(current, current.c.gtin == Barcode.code)
+        .join(Product, Product.id == Barcode.product_id)
+    ).all()
+    existing = set(
+        session.execute(
+            select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
+                ProductOfferLink.supplier_id == supplier_id
+            )
+        ).all()
+    )
+    added = 0
+    for product_id, sku, pack_size in pairs:
+        if (product_id, sku) in existing:
+            continue
+        session.add(
+            ProductOfferLink(
+                product_id=product_id,
+                supplier_id=supplier_id,
+                sku=sku,
+                units_per_pack=pack_size,
+                auto=True,
+            )
+        )
+        existing.add((product_id, sku))
+        added += 1
+    return added
+
+
+def _current_offers(supplier_id: int):
+    checkpoint = (
+        select(CatalogSource.sequence)
+        .where(CatalogSource.supplier_id == supplier_id)
+        .scalar_subquery()
+    )
+    return (
+        select(OFFERS)
+        .where(
+            OFFERS.c.supplier_id == supplier_id,
+            OFFERS.c.valid_from <= checkpoint,
+            or_(OFFERS.c.valid_to.is_(None), OFFERS.c.valid_to > checkpoint),
+        )
+        .subquery()
+    )
+
+
+def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, OfferRecord | None]:
+    """Parsed records in file order -> {sku: last state}; a later line for a SKU wins."""
+    ops: dict[str, OfferRecord | None] = {}
+    for op, value in batch:
+        if op == "delete":
+            ops.pop(value, None)
+            ops[value] = None
+        else:
+            ops.pop(value.sku, None)
+            ops[value.sku] = value
+    return ops

@@ -1,0 +1,267 @@
+"""Keeping one catalog source in step: the client behaviour of docs/CATALOG_FEED.md.
+
+sync_source() is a job (a generator of Progress returning a SyncOutcome): the GUI runs it in a
+worker with a progress bar, the CLI prints a progress line, tests just run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from shop_desk.catalog import apply
+from shop_desk.catalog.files import iter_gzip_lines
+from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
+from shop_desk.catalog.records import RecordError, parse_record
+from shop_desk.catalog.transport import Cancelled, FolderTransport, Transport, size_error
+from shop_desk.clock import shop_day, utcnow
+from shop_desk.db.engine import Database
+from shop_desk.db.models import CatalogSource, SyncReport
+from shop_desk.errors import InputError, NotFoundError
+from shop_desk.i18n import tr
+from shop_desk.progress import Progress
+
+BATCH = 5_000
+MAX_REJECTS_KEPT = 1_000
+# A line of a feed is small; anything this much larger than the compressed file is a bomb.
+MAX_INFLATE_RATIO = 200
+MIN_INFLATE_LIMIT = 64 << 20
+
+
+@dataclass
+class SyncOutcome:
+    source_id: int
+    status: str  # "unchanged", "updated", "cancelled"
+    from_sequence: int | None
+    to_sequence: int | None
+    files: int = 0
+    upserts: int = 0
+    deletes: int = 0
+    price_changes: int = 0
+    links: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    rejected_count: int = 0
+
+
+def make_transport(source: CatalogSource) -> Transport:
+    if source.kind == "folder":
+        return FolderTransport(Path(source.location))
+    if source.kind == "http":
+        from shop_desk.catalog.http_transport import HttpTransport
+
+        return HttpTransport(source.location, source_id=source.id)
+    raise InputError(tr("Source {name} is not a feed.", name=source.name))
+
+
+def sync_source(
+    db: Database,
+    source_id: int,
+    *,
+    cancel: threading.Event | None = None,
+    transport: Transport | None = None,
+    work_dir: Path | None = None,
+) -> Iterator[Progress]:
+    cancel = cancel or threading.Event()
+    with db.session() as session:
+        source = session.get(CatalogSource, source_id)
+        if source is None:
+            raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
+        source.last_attempt_at = utcnow()
+        checkpoint, etag = source.sequence, source.etag
+        transport = transport or make_transport(source)
+    outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
+    yield Progress(0, 0, tr("Checking for updates…"))
+    try:
+        raw, new_etag = transport.get_manifest(etag if checkpoint is not None else None)
+        if raw is None:
+            _remember_success(db, source_id)
+            return outcome
+        manifest = parse_manifest(raw)
+        supplier_id = _prepare(db, source_id, manifest)
+        files, is_snapshot = manifest.plan(checkpoint)
+        total = sum(f.bytes for f in files)
+        done = 0
+        for index, feed_file in enumerate(files):
+            last = index == len(files) - 1
+            for progress in _sync_file(
+                db,
+                source_id,
+                supplier_id,
+                transport,
+                feed_file,
+                snapshot=is_snapshot and index == 0,
+                etag=new_etag if last else None,
+                cancel=cancel,
+                outcome=outcome,
+                work_dir=work_dir,
+            ):
+                yield Progress(done + progress, total, tr("Downloading and applying…"))
+            done += feed_file.bytes
+            outcome.files += 1
+            outcome.to_sequence = feed_file.sequence
+            outcome.status = "updated"
+        if not files:
+            with db.session() as session:
+                apply.switch(session, source_id, manifest.sequence, new_etag)
+        with db.session() as session:
+            outcome.links = apply.auto_link(session, supplier_id)
+    except Cancelled:
+        outcome.status = "cancelled"
+    except InputError as exc:
+        _remember_failure(db, source_id, str(exc))
+        _save_report(db, outcome, "failed", str(exc))
+        raise
+    _save_report(db, outcome, outcome.status, "")
+    return outcome
+
+
+def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
+    with db.session() as session:
+        source = session.get(CatalogSource, source_id)
+        supplier = apply.upsert_supplier(session, source, manifest.supplier)
+        apply.recover(session, supplier.id, source.sequence)
+        return supplier.id
+
+
+def _sync_file(
+    db,
+    source_id,
+    supplier_id,
+    transport,
+    feed_file: FeedFile,
+    *,
+    snapshot,
+    etag,
+    cancel,
+    outcome: SyncOutcome,
+    work_dir,
+) -> Iterator[int]:
+    with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
+        path = Path(tmp) / "file.ndjson.gz"
+        received = [0]
+
+        def on_bytes(n: int) -> None:
+            received[0] += n
+
+        transport.fetch(feed_file, path, on_bytes, cancel)
+        _verify(path, feed_file)
+        yield received[0] // 2
+        limit = max(MIN_INFLATE_LIMIT, feed_file.bytes * MAX_INFLATE_RATIO)
+        today = shop_day(utcnow())
+        batch: list = []
+        for line_no, line in iter_gzip_lines(path, limit):
+            if not line.strip():
+                continue
+            try:
+                parsed = parse_record(json.loads(line))
+            except (RecordError, ValueError) as exc:
+                _reject(outcome, feed_file.path, line_no, exc)
+                continue
+            if snapshot and parsed[0] == "delete":
+                _reject(
+                    outcome,
+                    feed_file.path,
+                    line_no,
+                    RecordError(tr("A snapshot may hold upserts only.")),
+                )
+                continue
+            batch.append(parsed)
+            if len(batch) >= BATCH:
+                _stage(db, supplier_id, feed_file.sequence, batch, today, outcome, cancel)
+                batch = []
+        _stage(db, supplier_id, feed_file.sequence, batch, today, outcome, cancel)
+        yield feed_file.bytes * 3 // 4
+        with db.session() as session:
+            if snapshot:
+                outcome.deletes += apply.close_missing(session, supplier_id, feed_file.sequence)
+            apply.switch(session, source_id, feed_file.sequence, etag)
+        while True:
+            with db.session() as session:
+                if not apply.purge(session, supplier_id, feed_file.sequence):
+                    break
+        yield feed_file.bytes
+
+
+def _stage(db, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
+    if cancel.is_set():
+        raise Cancelled
+    if not batch:
+        return
+    with db.session() as session:
+        result = apply.stage_batch(session, supplier_id, sequence, apply.group_ops(batch), today)
+    outcome.upserts += result.upserts
+    outcome.deletes += result.deletes
+    outcome.price_changes += result.price_changes
+
+
+def _verify(path: Path, feed_file: FeedFile) -> None:
+    size = path.stat().st_size
+    if size > feed_file.bytes:
+        raise size_error(feed_file.path)
+    if size < feed_file.bytes:
+        raise InputError(
+            tr("The feed file {path} arrived incomplete (refused).", path=feed_file.path)
+        )
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 16):
+            digest.update(block)
+    if digest.hexdigest() != feed_file.sha256:
+        raise InputError(
+            tr("The feed file {path} does not match its checksum (refused).", path=feed_file.path)
+        )
+
+
+def _reject(outcome: SyncOutcome, path: str, line: int, exc: Exception) -> None:
+    outcome.rejected_count += 1
+    if len(outcome.rejected) < MAX_REJECTS_KEPT:
+        why = str(exc) if isinstance(exc, RecordError) else tr("Not valid JSON.")
+        outcome.rejected.append({"file": path, "line": line, "why": why})
+
+
+def _remember_success(db: Database, source_id: int) -> None:
+    with db.session() as session:
+        source = session.get(CatalogSource, source_id)
+        source.last_success_at = utcnow()
+        source.last_error = ""
+
+
+def _remember_failure(db: Database, source_id: int, message: str) -> None:
+    with db.session() as session:
+        session.get(CatalogSource, source_id).last_error = message[:2000]
+
+
+def _save_report(db: Database, outcome: SyncOutcome, status: str, message: str) -> None:
+    with db.session() as session:
+        session.add(
+            SyncReport(
+                source_id=outcome.source_id,
+                finished_at=utcnow(),
+                status=status,
+                from_sequence=outcome.from_sequence,
+                to_sequence=outcome.to_sequence,
+                files=outcome.files,
+                upserts=outcome.upserts,
+                deletes=outcome.deletes,
+                price_changes=outcome.price_changes,
+                rejected=outcome.rejected_count,
+                details=json.dumps(outcome.rejected, ensure_ascii=False),
+                message=message,
+            )
+        )
+
+
+def latest_report(db: Database, source_id: int) -> SyncReport | None:
+    with db.session(write=False) as session:
+        return session.scalar(
+            select(SyncReport)
+            .where(SyncReport.source_id == source_id)
+            .order_by(SyncReport.id.desc())
+        )
