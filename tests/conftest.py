@@ -67,3 +67,17 @@ def sqlite_db(tmp_path) -> Database:
     database = open_database(folder=tmp_path / "shop")
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _file_keyring(tmp_path_factory, monkeypatch):
+    """A file keyring (keyrings.alt) where there is no desktop keyring; never the real one."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    ring = PlaintextKeyring()
+    ring.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
