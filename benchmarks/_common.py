@@ -1,0 +1,62 @@
+"""Shared helpers for the benchmark scripts: paths, machine info, percentiles, JSON output.
+
+The scripts run from a checkout (`python benchmarks/bench_search.py`); the repository root is
+put on sys.path so `shop_desk` imports without installing the package.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+OUT = BENCH_DIR / "out"
+DATA = BENCH_DIR / "data"
+
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+def machine_info() -> dict:
+    return {
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (p99 of 10,000 samples is the 9,900th smallest)."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary_ms(seconds: list[float]) -> dict:
+    """Latency figures in milliseconds, rounded for reading."""
+    ms = [s * 1000 for s in seconds]
+    return {
+        "n": len(ms),
+        "mean_ms": round(statistics.fmean(ms), 3),
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "p99_ms": round(percentile(ms, 99), 3),
+        "max_ms": round(max(ms), 3),
+    }
+
+
+def emit(result: dict) -> None:
+    """Print one JSON object (the contract every benchmark script follows)."""
+    result.setdefault("machine", machine_info())
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
