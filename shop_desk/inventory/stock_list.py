@@ -251,3 +251,24 @@ def categories(session: Session) -> list[str]:
 def units_in_use(session: Session) -> list[str]:
     stmt = select(Product.unit).where(Product.unit != "").distinct()
     return sorted(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class LotRow:
+    id: int
+    expiry_date: date | None
+    received_at_day: date
+    qty_left: int
+
+
+def open_lots(session: Session, product_id: int) -> list[LotRow]:
+    """A product's lots with stock left, in the order sales take them (oldest expiry first)."""
+    stmt = (
+        select(Lot.id, Lot.expiry_date, Lot.received_at, Lot.qty_left)
+        .where(Lot.product_id == product_id, Lot.qty_left > 0)
+        .order_by(Lot.expiry_date.is_(None), Lot.expiry_date, Lot.id)
+    )
+    return [
+        LotRow(lot_id, expiry, shop_day(received), left)
+        for lot_id, expiry, received, left in session.execute(stmt)
+    ]
