@@ -77,7 +77,40 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", type=Path, help=tr("backup folder"))
     restore = sub.add_parser("restore", help=tr("restore a backup"))
     restore.add_argument("file", type=Path)
+    _catalog_parsers(sub)
     return parser
+
+
+def _catalog_parsers(sub) -> None:
+    sources = sub.add_parser("sources", help=tr("wholesale catalog sources"))
+    sources_sub = sources.add_subparsers(dest="action", required=True)
+    add = sources_sub.add_parser("add", help=tr("add a feed URL, a feed folder or a price list"))
+    add.add_argument("location")
+    add.add_argument("--name", default="", help=tr("a name for the source"))
+    add.add_argument("--token", default=None, help=tr("access token the supplier gave you"))
+    listing = sources_sub.add_parser("list", help=tr("list sources"))
+    listing.add_argument("--json", action="store_true", help=tr("print JSON"))
+    remove = sources_sub.add_parser("remove", help=tr("remove a source and its offers"))
+    remove.add_argument("source")
+    sync = sub.add_parser("sync", help=tr("update the local copy of the catalogs"))
+    sync.add_argument("source", nargs="?", help=tr("one source (name or id); default all"))
+    offers = sub.add_parser("offers", help=tr("list offers of the local copy"))
+    offers.add_argument("query", nargs="?", default="")
+    offers.add_argument("--json", action="store_true", help=tr("print JSON"))
+    offers.add_argument("--limit", type=int, default=50)
+    catalog = sub.add_parser("catalog", help=tr("publish a catalog feed"))
+    catalog_sub = catalog.add_subparsers(dest="action", required=True)
+    publish = catalog_sub.add_parser("publish", help=tr("turn a price list into a feed folder"))
+    publish.add_argument("price_list", type=Path)
+    publish.add_argument("out_dir", type=Path)
+    publish.add_argument(
+        "--supplier",
+        type=Path,
+        default=None,
+        help=tr("supplier details (JSON or TOML); default: beside the list"),
+    )
+    publish.add_argument("--snapshot-every", type=int, default=20)
+    publish.add_argument("--retention", type=int, default=200)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -227,7 +260,167 @@ def cmd_restore(args, folder: Path) -> int:
     return 0
 
 
+def cmd_sources(args, folder: Path) -> int:
+    from shop_desk.catalog.sources import add_source, list_sources, remove_source
+
+    db = _open(args, folder)
+    if args.action == "add":
+        with db.session() as session:
+            source = add_source(session, args.location, name=args.name, token=args.token)
+            out(tr("Added source {name} ({kind}).", name=source.name, kind=source.kind))
+        return 0
+    if args.action == "remove":
+        with db.session() as session:
+            name = remove_source(session, args.source)
+        out(tr("Removed source {name} and its offers.", name=name))
+        return 0
+    with db.session(write=False) as session:
+        rows = list_sources(session)
+    if args.json:
+        out(json.dumps([_source_json(r) for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    for r in rows:
+        age = _age(r.last_success_at)
+        out(f"{r.id:>3}  {r.name}  [{r.kind}]  {r.offers}  {age}  {r.last_error[:80]}")
+    return 0
+
+
+def _source_json(row) -> dict:
+    data = dict(row.__dict__)
+    data["last_success_at"] = row.last_success_at.isoformat() + "Z" if row.last_success_at else None
+    return data
+
+
+def _age(when) -> str:
+    if when is None:
+        return tr("never synced")
+    from shop_desk.clock import utcnow
+
+    hours = (utcnow() - when).total_seconds() / 3600
+    if hours < 1:
+        return tr("synced {n} min ago", n=int(hours * 60))
+    if hours < 48:
+        return tr("synced {n} h ago", n=int(hours))
+    return tr("synced {n} days ago", n=int(hours / 24))
+
+
+def cmd_sync(args, folder: Path) -> int:
+    from sqlalchemy import select
+
+    from shop_desk.catalog.sources import find_source
+    from shop_desk.db.models import CatalogSource
+    from shop_desk.progress import run_job
+
+    db = _open(args, folder)
+    with db.session(write=False) as session:
+        if args.source:
+            targets = [find_source(session, args.source)]
+        else:
+            targets = list(session.scalars(select(CatalogSource).where(CatalogSource.active)))
+        targets = [(t.id, t.name, t.kind) for t in targets]
+    failures = 0
+    for source_id, name, kind in targets:
+        try:
+            outcome = run_job(_sync_job(db, source_id, kind), _progress_line(name))
+        except ShopDeskError as exc:
+            _end_progress_line()
+            err(tr("{name}: {message}", name=name, message=str(exc)))
+            failures += 1
+            continue
+        _end_progress_line()
+        out(_outcome_line(name, outcome))
+        for reject in outcome.rejected[:20]:
+            err(f"  {reject['file']}:{reject['line']}: {reject['why']}")
+    return 1 if failures else 0
+
+
+def _sync_job(db, source_id: int, kind: str):
+    if kind == "pricelist":
+        from shop_desk.catalog.pricelist_source import sync_price_list
+
+        return sync_price_list(db, source_id)
+    from shop_desk.catalog.sync import sync_source
+
+    return sync_source(db, source_id)
+
+
+def _outcome_line(name: str, outcome) -> str:
+    if outcome.status == "unchanged":
+        return tr("{name}: up to date (sequence {seq}).", name=name, seq=outcome.to_sequence)
+    return tr(
+        "{name}: now at sequence {seq}: {upserts} offers added or changed, {deletes} removed, "
+        "{prices} price changes, {links} new links, {rejected} records rejected.",
+        name=name,
+        seq=outcome.to_sequence,
+        upserts=outcome.upserts,
+        deletes=outcome.deletes,
+        prices=outcome.price_changes,
+        links=outcome.links,
+        rejected=outcome.rejected_count,
+    )
+
+
+def _progress_line(name: str):
+    def show(progress) -> None:
+        if sys.stderr is None or not sys.stderr.isatty():
+            return
+        pct = f"{100 * progress.done // progress.total:3d}%" if progress.total else "   "
+        sys.stderr.write(f"\r{name}: {pct} {progress.message}   ")
+        sys.stderr.flush()
+
+    return show
+
+
+def _end_progress_line() -> None:
+    if sys.stderr is not None and sys.stderr.isatty():
+        sys.stderr.write("\n")
+
+
+def cmd_offers(args, folder: Path) -> int:
+    from shop_desk.catalog.offers import search_offers
+    from shop_desk.money import format_fen
+
+    db = _open(args, folder)
+    with db.session(write=False) as session:
+        rows = search_offers(session, args.query, limit=args.limit)
+    if args.json:
+        out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    for r in rows:
+        tiers = " / ".join(f"{p}+:{format_fen(f)}" for p, f in r.tiers)
+        out(f"{r.supplier}  {r.sku}  {r.name}  {r.pack_size}{r.pack_name}  {tiers}")
+    return 0
+
+
+def cmd_catalog(args, folder: Path) -> int:
+    from shop_desk.catalog.pricelist import publish_price_list
+
+    result = publish_price_list(
+        args.price_list,
+        args.out_dir,
+        supplier_file=args.supplier,
+        snapshot_every=args.snapshot_every,
+        retention=args.retention,
+    )
+    if not result.changed:
+        out(tr("Nothing changed since sequence {seq}: nothing published.", seq=result.sequence))
+    else:
+        out(
+            tr(
+                "Published sequence {seq}: {upserts} added or changed, {deletes} removed.",
+                seq=result.sequence,
+                upserts=result.upserts,
+                deletes=result.deletes,
+            )
+        )
+    return 0
+
+
 COMMANDS: dict[str, Callable] = {
+    "sources": cmd_sources,
+    "sync": cmd_sync,
+    "offers": cmd_offers,
+    "catalog": cmd_catalog,
     "products": cmd_products,
     "sales": cmd_sales,
     "stock": cmd_stock,

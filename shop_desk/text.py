@@ -95,3 +95,18 @@ def validate_barcode(raw: str) -> str:
             )
         )
     return code
+
+
+@lru_cache(maxsize=65536)
+def _char_initial(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else ""
+    pypinyin = _pinyin_module()
+    reading = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
+    return reading[0][0][:1].lower() if reading and reading[0] else ""
+
+
+def char_initials(name: str) -> str:
+    """Initials from each character's own reading: no phrase dictionary, so it is fast enough
+    for a million catalog offers (polyphones may differ from pinyin_keys; good for search)."""
+    return "".join(_char_initial(ch) for ch in normalize(name))

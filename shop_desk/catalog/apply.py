@@ -31,6 +31,7 @@ from shop_desk.db.models import (
     ProductOfferLink,
     Supplier,
 )
+from shop_desk.text import char_initials
 
 OFFERS = Offer.__table__
 PRICES = OfferPrice.__table__
@@ -89,7 +90,7 @@ def _row(supplier_id: int, sequence: int, record: OfferRecord, first_seen: date)
         "valid_to": None,
         "gtin": record.gtin,
         "name": record.name,
-        "name_initials": "",
+        "name_initials": char_initials(record.name),
         "brand": record.brand,
         "category": record.category,
         "unit": record.unit,

@@ -154,39 +154,56 @@ def _sync_file(
         _verify(path, feed_file)
         yield received[0] // 2
         limit = max(MIN_INFLATE_LIMIT, feed_file.bytes * MAX_INFLATE_RATIO)
-        today = shop_day(utcnow())
-        batch: list = []
-        for line_no, line in iter_gzip_lines(path, limit):
-            if not line.strip():
-                continue
-            try:
-                parsed = parse_record(json.loads(line))
-            except (RecordError, ValueError) as exc:
-                _reject(outcome, feed_file.path, line_no, exc)
-                continue
-            if snapshot and parsed[0] == "delete":
-                _reject(
-                    outcome,
-                    feed_file.path,
-                    line_no,
-                    RecordError(tr("A snapshot may hold upserts only.")),
-                )
-                continue
-            batch.append(parsed)
-            if len(batch) >= BATCH:
-                _stage(db, supplier_id, feed_file.sequence, batch, today, outcome, cancel)
-                batch = []
-        _stage(db, supplier_id, feed_file.sequence, batch, today, outcome, cancel)
-        yield feed_file.bytes * 3 // 4
-        with db.session() as session:
-            if snapshot:
-                outcome.deletes += apply.close_missing(session, supplier_id, feed_file.sequence)
-            apply.switch(session, source_id, feed_file.sequence, etag)
-        while True:
-            with db.session() as session:
-                if not apply.purge(session, supplier_id, feed_file.sequence):
-                    break
+        parsed = _parse_lines(iter_gzip_lines(path, limit), feed_file.path, snapshot, outcome)
+        apply_sequence(
+            db,
+            source_id,
+            supplier_id,
+            feed_file.sequence,
+            parsed,
+            snapshot=snapshot,
+            etag=etag,
+            cancel=cancel,
+            outcome=outcome,
+        )
         yield feed_file.bytes
+
+
+def _parse_lines(lines, path: str, snapshot: bool, outcome: SyncOutcome):
+    for line_no, line in lines:
+        if not line.strip():
+            continue
+        try:
+            parsed = parse_record(json.loads(line))
+        except (RecordError, ValueError) as exc:
+            _reject(outcome, path, line_no, exc)
+            continue
+        if snapshot and parsed[0] == "delete":
+            _reject(outcome, path, line_no, RecordError(tr("A snapshot may hold upserts only.")))
+            continue
+        yield parsed
+
+
+def apply_sequence(
+    db, source_id, supplier_id, sequence, parsed, *, snapshot, etag, cancel, outcome: SyncOutcome
+) -> None:
+    """Stage parsed records at `sequence` in short batches, then switch them in at once."""
+    today = shop_day(utcnow())
+    batch: list = []
+    for item in parsed:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            _stage(db, supplier_id, sequence, batch, today, outcome, cancel)
+            batch = []
+    _stage(db, supplier_id, sequence, batch, today, outcome, cancel)
+    with db.session() as session:
+        if snapshot:
+            outcome.deletes += apply.close_missing(session, supplier_id, sequence)
+        apply.switch(session, source_id, sequence, etag)
+    while True:
+        with db.session() as session:
+            if not apply.purge(session, supplier_id, sequence):
+                break
 
 
 def _stage(db, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:

@@ -1,0 +1,248 @@
+"""Reading the local copy of the catalogs: offers as of each source's checkpoint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, column, exists, func, or_, select, table
+from sqlalchemy.orm import Session
+
+from shop_desk.db.models import CatalogSource, OfferPrice, Product, ProductOfferLink, Supplier
+from shop_desk.text import normalize
+
+# The current_offers view (migration 0002), described for SQLAlchemy Core.
+current_offers = table(
+    "current_offers",
+    *(
+        column(name)
+        for name in (
+            "id",
+            "supplier_id",
+            "sku",
+            "gtin",
+            "name",
+            "name_initials",
+            "brand",
+            "category",
+            "unit",
+            "pack_size",
+            "pack_name",
+            "tiers",
+            "price_fen",
+            "moq_packs",
+            "multiple_packs",
+            "available_packs",
+            "lead_time_days",
+            "shelf_life_days",
+            "new_since",
+            "dropship",
+            "first_seen",
+        )
+    ),
+)
+CO = current_offers.c
+
+
+@dataclass
+class OfferRow:
+    supplier_id: int
+    supplier: str
+    sku: str
+    gtin: str | None
+    name: str
+    category: str
+    pack_size: int
+    pack_name: str
+    tiers: list[tuple[int, int]]
+    moq_packs: int
+    multiple_packs: int
+    available_packs: int | None
+    lead_time_days: int
+    new_since: date | None
+    first_seen: date
+    price_fen: int
+    linked_products: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        data = dict(self.__dict__)
+        data["tiers"] = [{"min_packs": p, "unit_price_fen": f} for p, f in self.tiers]
+        for key in ("new_since", "first_seen"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _query(term: str) -> Select:
+    stmt = select(
+        current_offers,
+        Supplier.name.label("supplier_name"),
+        Supplier.lead_time_days.label("supplier_lead"),
+    )
+    stmt = stmt.join(Supplier, Supplier.id == CO.supplier_id)
+    term = normalize(term).lower()
+    if term:
+        like = "%" + _escape(term) + "%"
+        prefix = _escape(term.replace(" ", "")) + "%"
+        stmt = stmt.where(
+            or_(
+                func.lower(CO.name).like(like, escape="\\"),
+                CO.name_initials.like(prefix, escape="\\"),
+                CO.gtin.like(prefix, escape="\\"),
+                func.lower(CO.sku).like(prefix, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def search_offers(
+    session: Session,
+    query: str = "",
+    *,
+    source_id: int | None = None,
+    linked: bool | None = None,
+    new_within_days: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    today: date | None = None,
+) -> list[OfferRow]:
+    stmt = _query(query)
+    if source_id is not None:
+        stmt = stmt.join(CatalogSource, CatalogSource.supplier_id == CO.supplier_id).where(
+            CatalogSource.id == source_id
+        )
+    is_linked = exists().where(
+        ProductOfferLink.supplier_id == CO.supplier_id, ProductOfferLink.sku == CO.sku
+    )
+    if linked is True:
+        stmt = stmt.where(is_linked)
+    elif linked is False:
+        stmt = stmt.where(~is_linked)
+    if new_within_days is not None:
+        since = (today or date.today()) - timedelta(days=new_within_days)
+        stmt = stmt.where(or_(CO.new_since >= since, CO.first_seen >= since))
+    stmt = stmt.order_by(CO.name, CO.supplier_id, CO.sku).limit(limit).offset(offset)
+    rows = session.execute(stmt).all()
+    links = _links(session, [(r.supplier_id, r.sku) for r in rows])
+    return [_row(r, links.get((r.supplier_id, r.sku), [])) for r in rows]
+
+
+def _links(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
+    if not keys:
+        return {}
+    out: dict[tuple[int, str], list[int]] = {}
+    skus = {sku for _, sku in keys}
+    for supplier_id, sku, product_id in session.execute(
+        select(
+            ProductOfferLink.supplier_id, ProductOfferLink.sku, ProductOfferLink.product_id
+        ).where(ProductOfferLink.sku.in_(skus))
+    ):
+        out.setdefault((supplier_id, sku), []).append(product_id)
+    return out
+
+
+def _row(r, linked: list[int]) -> OfferRow:
+    return OfferRow(
+        supplier_id=r.supplier_id,
+        supplier=r.supplier_name,
+        sku=r.sku,
+        gtin=r.gtin,
+        name=r.name,
+        category=r.category,
+        pack_size=r.pack_size,
+        pack_name=r.pack_name,
+        tiers=[tuple(t) for t in json.loads(r.tiers)],
+        moq_packs=r.moq_packs,
+        multiple_packs=r.multiple_packs,
+        available_packs=r.available_packs,
+        lead_time_days=r.lead_time_days if r.lead_time_days is not None else r.supplier_lead,
+        new_since=_as_date(r.new_since),
+        first_seen=_as_date(r.first_seen),
+        price_fen=r.price_fen,
+        linked_products=linked,
+    )
+
+
+def _as_date(value) -> date | None:
+    # SQLite hands a view's DATE columns back as text.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+@dataclass
+class PriceDrop:
+    product_id: int
+    product: str
+    supplier: str
+    sku: str
+    day: date
+    previous_fen: int
+    price_fen: int
+    units_per_pack: int
+    last_cost_per_pack_fen: int
+
+    @property
+    def saving_per_pack_fen(self) -> int:
+        """Against what the shop last paid, per pack (or the previous price, if never)."""
+        base = self.last_cost_per_pack_fen or self.previous_fen
+        return base - self.price_fen
+
+
+def price_drops(
+    session: Session, *, within_days: int = 30, today: date | None = None
+) -> list[PriceDrop]:
+    """Offers for the shop's own products whose price fell within the last days."""
+    since = (today or date.today()) - timedelta(days=within_days)
+    checkpoint = (
+        select(CatalogSource.sequence)
+        .where(CatalogSource.supplier_id == OfferPrice.supplier_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            OfferPrice,
+            Product.id,
+            Product.name,
+            Product.last_cost_fen,
+            Supplier.name,
+            ProductOfferLink.units_per_pack,
+        )
+        .join(
+            ProductOfferLink,
+            (ProductOfferLink.supplier_id == OfferPrice.supplier_id)
+            & (ProductOfferLink.sku == OfferPrice.sku),
+        )
+        .join(Product, Product.id == ProductOfferLink.product_id)
+        .join(Supplier, Supplier.id == OfferPrice.supplier_id)
+        .where(
+            OfferPrice.day >= since,
+            OfferPrice.sequence <= checkpoint,
+            OfferPrice.price_fen < OfferPrice.previous_fen,
+        )
+        .order_by(OfferPrice.day.desc(), OfferPrice.id.desc())
+    ).all()
+    seen: set[tuple[int, str]] = set()
+    drops = []
+    for price, pid, pname, last_cost, supplier, per_pack in rows:
+        if (pid, price.sku) in seen:
+            continue
+        seen.add((pid, price.sku))
+        drops.append(
+            PriceDrop(
+                pid,
+                pname,
+                supplier,
+                price.sku,
+                price.day,
+                price.previous_fen,
+                price.price_fen,
+                per_pack,
+                last_cost * per_pack,
+            )
+        )
+    return drops
