@@ -197,8 +197,11 @@ class HttpTransport:
         return response.content, response.headers.get("ETag")
 
     def fetch(self, feed_file: FeedFile, dest: Path, on_bytes, cancel: threading.Event) -> None:
+        """A partial `dest` left by an earlier attempt (with its ETag in dest.etag) is
+        resumed with Range; the server's If-Range check restarts it if the file changed."""
         url = urljoin(self.base, safe_relative_path(feed_file.path))
-        etag = None
+        tag_file = dest.with_name(dest.name + ".etag")
+        etag = tag_file.read_text(encoding="ascii") if tag_file.exists() else None
         for attempt in range(RESUME_ATTEMPTS + 1):
             have = dest.stat().st_size if dest.exists() else 0
             headers = {"Accept-Encoding": "identity"}
@@ -209,6 +212,8 @@ class HttpTransport:
                 if response.status_code not in (200, 206):
                     raise explain(response)
                 etag = response.headers.get("ETag")
+                if etag and not etag.startswith("W/"):  # a weak tag cannot guard a Range
+                    tag_file.write_text(etag, encoding="ascii")
                 resumed = response.status_code == 206
                 self._stream(response, dest, feed_file, on_bytes, cancel, append=resumed)
                 return

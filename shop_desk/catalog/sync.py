@@ -143,8 +143,11 @@ def _sync_file(
     outcome: SyncOutcome,
     work_dir,
 ) -> Iterator[int]:
-    with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
-        path = Path(tmp) / "file.ndjson.gz"
+    downloads = work_dir or Path(tempfile.gettempdir()) / "shop-desk-downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    # Named by content hash: a download broken off (cancel, crash, network) resumes next time.
+    path = downloads / f"{feed_file.sha256}.part"
+    try:
         received = [0]
 
         def on_bytes(n: int) -> None:
@@ -167,6 +170,15 @@ def _sync_file(
             outcome=outcome,
         )
         yield feed_file.bytes
+    except InputError:
+        _discard(path)  # a bad file is fetched afresh next time
+        raise
+    _discard(path)
+
+
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".etag").unlink(missing_ok=True)
 
 
 def _parse_lines(lines, path: str, snapshot: bool, outcome: SyncOutcome):
