@@ -33,6 +33,8 @@ class Column:
     kind: str = "text"  # "text", "int", "money" (fen), "date"
     sort_key: str | None = None  # handed to the fetcher; None = not sortable
     tooltip: Callable[[Any], str | None] | None = None
+    # A style for this cell alone, over the row's (e.g. an expiry date in amber on a red row).
+    cell_style: Callable[[Any], RowStyle | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,7 @@ class PagedTableModel(QAbstractTableModel):
         return self._styled(row, column, role)
 
     def _styled(self, row: Any, column: Column, role: int) -> Any:
-        style = self._row_style(row)
+        style = (column.cell_style(row) if column.cell_style else None) or self._row_style(row)
         if role == Qt.ItemDataRole.BackgroundRole:
             return style.background if style else None
         if role == Qt.ItemDataRole.ForegroundRole:

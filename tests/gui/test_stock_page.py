@@ -219,3 +219,87 @@ def test_new_product_is_selected_after_saving(qtbot, ctx, shop):
     selected = page.selected_row()
     assert selected is not None and selected.name == "奥利奥"
     assert selected.retail_price_fen == 990
+
+
+# --- import dialog ---------------------------------------------------------------------------
+
+GOOD_CSV = (
+    "商品资料导出 2024-05-01\n"
+    "条码,商品名称,售价,进价,分类,单位\n"
+    f"{gtin_with_check_digit('690000000301')},康师傅红烧牛肉面,4.50,3.10,方便面,袋\n"
+    f"{gtin_with_check_digit('690000000302')},旺仔牛奶,5,3.6,乳品,罐\n"
+)
+
+
+def _import_dialog(qtbot, ctx, path):
+    from shop_desk.gui.dialogs.import_dialog import ImportDialog
+
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(path)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    return dialog
+
+
+def test_import_gbk_csv_preview_then_apply(qtbot, ctx, shop, tmp_path):
+    path = tmp_path / "商品.csv"
+    path.write_bytes(GOOD_CSV.encode("gbk"))  # as Excel on Chinese Windows saves it
+    dialog = _import_dialog(qtbot, ctx, path)
+    assert dialog.preview is not None and dialog.preview.ok, dialog.error_label.text()
+    assert "GB" in dialog.info_label.text() and "line 2" in dialog.info_label.text()
+    assert dialog.rows_model.rowCount() == 2
+    actions = [dialog.rows_model.index(i, 1).data() for i in range(2)]
+    assert actions == ["New", "New"]
+    assert dialog.rows_model.index(0, 4).data() == "¥4.50"
+    name_combo = dialog.mapping_combos["name"]
+    assert name_combo.currentText().endswith("商品名称")
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(ctx.events.products_changed, timeout=10000):
+        dialog.import_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert "2 new" in dialog.result_message
+    with ctx.db.read() as s:
+        from shop_desk.inventory.products import lookup_code
+
+        noodles, _units = lookup_code(s, gtin_with_check_digit("690000000301"))
+        assert noodles.name == "康师傅红烧牛肉面" and noodles.retail_price_fen == 450
+
+
+def test_import_with_errors_lists_lines_and_cannot_apply(qtbot, ctx, shop, tmp_path):
+    good = gtin_with_check_digit("690000000401")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "条码,商品名称,售价\n"
+        f"{good},好的商品,2.00\n"
+        f"{bad},校验位错,2.00\n"
+        f"{gtin_with_check_digit('690000000402')},负价格,-1\n",
+        encoding="utf-8-sig",
+    )
+    dialog = _import_dialog(qtbot, ctx, path)
+    assert dialog.preview is not None and not dialog.preview.ok
+    assert not dialog.import_button.isEnabled()
+    lines = {dialog.problems_model.row(i)[1].line for i in range(dialog.problems_model.rowCount())}
+    assert {3, 4} <= lines
+    first = dialog.problems_model.index(0, 0)
+    assert first.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert dialog.tabs.currentIndex() == 1 and dialog.error_label.isVisibleTo(dialog)
+    dialog.apply()  # refused: nothing happens
+    with ctx.db.read() as s:
+        from shop_desk.inventory.products import lookup_code
+
+        assert lookup_code(s, good) is None
+
+
+def test_import_column_choice_by_hand(qtbot, ctx, shop, tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    dialog = _import_dialog(qtbot, ctx, path)
+    combo = dialog.mapping_combos["retail_price"]
+    combo.setCurrentIndex(combo.findData(-1))  # "(not used)"
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.preview is not None, timeout=10000)
+    assert "retail_price" not in dialog.preview.mapping
+    assert dialog.rows_model.index(0, 4).data() == ""  # no price read
+    assert dialog.preview.warning_count >= 2  # new products without a price are warned about

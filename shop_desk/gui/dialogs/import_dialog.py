@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shop_desk.errors import ShopDeskError
 from shop_desk.gui.context import AppContext
 from shop_desk.gui.table_model import Column, PagedTableModel, RowStyle, list_fetch
 from shop_desk.importing.problems import RowError
@@ -112,6 +113,7 @@ class ImportDialog(QDialog):
         self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.import_button.setText(self.tr("Import"))
         self.import_button.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -256,7 +258,7 @@ class ImportDialog(QDialog):
                 return
             self._set_busy(False)
             self._clear_preview()
-            self._show_error(str(error))
+            self._show_error(self._message(error))
 
         self.ctx.tasks.run(job, done, failed, self._progress)
 
@@ -329,7 +331,7 @@ class ImportDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self._set_busy(False)
-            self._show_error(str(error))  # nothing was written; the preview stays
+            self._show_error(self._message(error))  # nothing was written; the preview stays
 
         self.ctx.tasks.run(job, done, failed, self._progress, write=True)
 
@@ -352,6 +354,14 @@ class ImportDialog(QDialog):
     @property
     def busy(self) -> bool:
         return self._busy
+
+    def _message(self, error: BaseException) -> str:
+        if isinstance(error, ShopDeskError):
+            return str(error)  # already a sentence for the owner
+        return self.tr(
+            "Something went wrong while handling the file; nothing was imported. "
+            "The log has the details. ({detail})"
+        ).format(detail=f"{type(error).__name__}: {error}"[:200])
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

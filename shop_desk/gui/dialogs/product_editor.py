@@ -87,6 +87,8 @@ class BarcodeRow(QWidget):
         layout.addLayout(line)
         layout.addWidget(self.error)
         self.code_edit.textChanged.connect(self.check)
+        if code:
+            self.check()  # a scanned or stored code is judged at once, not after an edit
 
     def value(self) -> tuple[str, int] | None:
         """(code, units), None for an empty row; raises InputError for a bad code."""
@@ -138,6 +140,8 @@ class ProductEditor(QDialog):
         for button in buttons.buttons():
             button.setAutoDefault(False)  # Enter moves between fields; it never saves
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

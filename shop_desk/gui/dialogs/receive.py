@@ -55,6 +55,13 @@ class PickedProduct:
     packs: tuple[int, ...]  # pack sizes of its case barcodes (units > 1)
 
 
+def product_title(name: str, spec: str) -> str:
+    """Name and size, without saying the size twice ("可口可乐 500ml", not "...500ml 500ml")."""
+    if spec and spec.lower() not in name.lower():
+        return f"{name} {spec}"
+    return name
+
+
 def picked_product(session, product_id: int) -> PickedProduct:
     product = get_product(session, product_id)
     packs = sorted({b.units for b in product.barcodes if b.units > 1})
@@ -117,7 +124,7 @@ class ProductPicker(QWidget):
             return [(p.id, self._describe(p.name, p.spec, p.on_hand, p.unit)) for p in found]
 
     def _describe(self, name: str, spec: str, on_hand: int, unit: str) -> str:
-        title = f"{name} {spec}".strip()
+        title = product_title(name, spec)
         return self.tr("{name} (on hand {qty} {unit})").format(
             name=title, qty=f"{on_hand:,}", unit=unit
         )
@@ -209,7 +216,8 @@ class StockDialog(QDialog):
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
-        self.ok_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.ok_button.setToolTip("Ctrl+Enter")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         for button in buttons.buttons():
             button.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
@@ -301,7 +309,7 @@ class ReceiveDialog(StockDialog):
         self.product = product
         self.product_label.setText(
             self.tr("{name} · on hand {qty} {unit} · average cost {cost}").format(
-                name=f"{product.name} {product.spec}".strip(),
+                name=product_title(product.name, product.spec),
                 qty=f"{product.on_hand:,}",
                 unit=product.unit,
                 cost=format_fen(product.avg_cost_fen),

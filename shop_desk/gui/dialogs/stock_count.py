@@ -27,7 +27,7 @@ from shop_desk.clock import to_local
 from shop_desk.errors import ShopDeskError
 from shop_desk.gui.context import AppContext
 from shop_desk.gui.dialogs.product_editor import ERROR_STYLE, show_message
-from shop_desk.gui.dialogs.receive import PickedProduct, ProductPicker, StockDialog
+from shop_desk.gui.dialogs.receive import PickedProduct, ProductPicker, StockDialog, product_title
 from shop_desk.gui.table_model import Column, PagedTableModel, RowStyle, list_fetch
 from shop_desk.inventory.counts import (
     MAX_COUNT,
@@ -165,7 +165,7 @@ class StockCountDialog(StockDialog):
         row = self.model.find(product.id)
         already = self.model.row(row) if row >= 0 else None
         text = self.tr("{name}: the books say {qty} {unit}.").format(
-            name=f"{product.name} {product.spec}".strip(),
+            name=product_title(product.name, product.spec),
             qty=f"{product.on_hand:,}",
             unit=product.unit,
         )

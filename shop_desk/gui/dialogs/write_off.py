@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
 from shop_desk.errors import ShopDeskError
 from shop_desk.gui.context import AppContext
 from shop_desk.gui.dialogs.product_editor import ERROR_STYLE, WARNING_STYLE, show_message
-from shop_desk.gui.dialogs.receive import MAX_QTY, PickedProduct, ProductPicker, StockDialog
+from shop_desk.gui.dialogs.receive import (
+    MAX_QTY,
+    PickedProduct,
+    ProductPicker,
+    StockDialog,
+    product_title,
+)
 from shop_desk.inventory.stock import WASTE_REASONS, write_off
 from shop_desk.inventory.stock_list import open_lots
 from shop_desk.money import format_fen
@@ -87,7 +93,7 @@ class WriteOffDialog(StockDialog):
         self.product = product
         self.product_label.setText(
             self.tr("{name} · on hand {qty} {unit}").format(
-                name=f"{product.name} {product.spec}".strip(),
+                name=product_title(product.name, product.spec),
                 qty=f"{product.on_hand:,}",
                 unit=product.unit,
             )

@@ -194,7 +194,12 @@ class StockPage(QWidget):
             Column(
                 self.tr("Stock value"), lambda r: r.stock_value_fen, "money", SortKey.STOCK_VALUE
             ),
-            Column(self.tr("Next expiry"), lambda r: r.nearest_expiry, "date"),
+            Column(
+                self.tr("Next expiry"),
+                lambda r: r.nearest_expiry,
+                "date",
+                cell_style=lambda r: RowStyle(NEAR_EXPIRY) if r.near_expiry else None,
+            ),
         ]
 
     def _table(self) -> QTableView:
