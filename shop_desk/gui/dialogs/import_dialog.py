@@ -171,16 +171,19 @@ class ImportDialog(QDialog):
             page_size=2000,
             parent=self,
         )
-        self.rows_view = self._view(self.rows_model, 2)
-        self.problems_view = self._view(self.problems_model, 2)
+        self.rows_view = self._view(self.rows_model, 2, (50, 50, 0, 130, 75, 75, 80, 45, 70))
+        self.problems_view = self._view(self.problems_model, 2, (50, 110))
         self.tabs.addTab(self.rows_view, self.tr("Preview"))
         self.tabs.addTab(self.problems_view, self.tr("Problems"))
         return self.tabs
 
     @staticmethod
-    def _view(model: PagedTableModel, stretch: int) -> QTableView:
+    def _view(model: PagedTableModel, stretch: int, widths: tuple[int, ...]) -> QTableView:
         view = QTableView()
         view.setModel(model)
+        for column, width in enumerate(widths):
+            if width:
+                view.setColumnWidth(column, width)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
