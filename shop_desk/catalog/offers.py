@@ -9,7 +9,14 @@ from datetime import date, timedelta
 from sqlalchemy import Select, column, exists, func, or_, select, table
 from sqlalchemy.orm import Session
 
-from shop_desk.db.models import CatalogSource, OfferPrice, Product, ProductOfferLink, Supplier
+from shop_desk.db.models import (
+    CatalogSource,
+    Offer,
+    OfferPrice,
+    Product,
+    ProductOfferLink,
+    Supplier,
+)
 from shop_desk.text import normalize
 
 # The current_offers view (migration 0002), described for SQLAlchemy Core.
@@ -246,3 +253,50 @@ def price_drops(
             )
         )
     return drops
+
+
+def top_categories(
+    session: Session, *, days: int = 90, limit: int = 5, today: date | None = None
+) -> list[str]:
+    """The shop's best-selling product categories by revenue over the last days (top level,
+    the part before '/')."""
+    from shop_desk.db.models import DailySummary
+
+    since = (today or date.today()) - timedelta(days=days)
+    rows = session.execute(
+        select(Product.category, func.sum(DailySummary.revenue_fen))
+        .join(DailySummary, DailySummary.product_id == Product.id)
+        .where(DailySummary.day >= since, Product.category != "")
+        .group_by(Product.category)
+    ).all()
+    totals: dict[str, int] = {}
+    for category, revenue in rows:
+        top = category.split("/")[0]
+        totals[top] = totals.get(top, 0) + int(revenue or 0)
+    return [c for c, _ in sorted(totals.items(), key=lambda kv: -kv[1])][:limit]
+
+
+def new_arrivals(
+    session: Session, *, within_days: int = 30, limit: int = 100, today: date | None = None
+) -> list[OfferRow]:
+    """New offers (by new_since, or first seen here) in the categories the shop sells most."""
+    today = today or date.today()
+    since = today - timedelta(days=within_days)
+    categories = top_categories(session, today=today)
+    # Everything is "first seen" on a supplier's first sync: only later sightings are new.
+    first_sync = (
+        select(func.min(Offer.first_seen))
+        .where(Offer.supplier_id == CO.supplier_id)
+        .scalar_subquery()
+    )
+    stmt = _query("").where(
+        or_(CO.new_since >= since, (CO.first_seen >= since) & (CO.first_seen > first_sync))
+    )
+    if categories:
+        stmt = stmt.where(
+            or_(*(CO.category.like(_escape(c) + "%", escape="\\") for c in categories))
+        )
+    stmt = stmt.order_by(CO.new_since.desc(), CO.first_seen.desc(), CO.name).limit(limit)
+    rows = session.execute(stmt).all()
+    links = _links(session, [(r.supplier_id, r.sku) for r in rows])
+    return [_row(r, links.get((r.supplier_id, r.sku), [])) for r in rows]
