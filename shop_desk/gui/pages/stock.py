@@ -82,13 +82,12 @@ class StockPage(QWidget):
         self.confirm: Callable[[QWidget, str, str], bool] = _ask
         self._resolved: dict[StockFilter, StockFilter] = {}
         self._select_after_load: int | None = None
-        self._build()
+        self._filter = StockFilter(near_expiry_days=ctx.settings.near_expiry_days)
+        self._build()  # enabling sorting on the table starts the first load
         self._reload_categories()
-        self._filter = self._current_filter()
         ctx.events.stock_changed.connect(self.refresh)
         ctx.events.products_changed.connect(self._products_changed)
         ctx.events.settings_changed.connect(self.refresh)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the first load
         self._reload_lots()
 
     # --- layout -------------------------------------------------------------------------
@@ -214,7 +213,8 @@ class StockPage(QWidget):
         self.model.failed.connect(self.error_label.setText)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts (= loads) once, by name
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the highlights carry meaning
