@@ -303,3 +303,49 @@ def test_import_column_choice_by_hand(qtbot, ctx, shop, tmp_path):
     assert "retail_price" not in dialog.preview.mapping
     assert dialog.rows_model.index(0, 4).data() == ""  # no price read
     assert dialog.preview.warning_count >= 2  # new products without a price are warned about
+
+
+# --- paged model -----------------------------------------------------------------------------
+
+
+def test_model_fetches_pages_as_the_view_scrolls_and_sorts_in_sql(qtbot, sqlite_db):
+    from shop_desk.gui.table_model import Column, PagedTableModel, PageResult
+    from shop_desk.inventory.stock_list import StockFilter, count_rows, fetch_rows
+
+    with sqlite_db.session() as s:
+        for i in range(25):
+            create_product(s, ProductData(name=f"商品{i:02d}", retail_price_fen=100 + i))
+    requests = []
+
+    def fetch(request):
+        requests.append(request)
+        with sqlite_db.read() as s:
+            rows = fetch_rows(
+                s,
+                StockFilter(),
+                sort=request.sort_key or "name",
+                descending=request.descending,
+                offset=request.offset,
+                limit=request.limit,
+            )
+            total = count_rows(s, StockFilter()) if request.with_total else None
+        return PageResult(rows, total)
+
+    columns = [
+        Column("Name", lambda r: r.name, sort_key="name"),
+        Column("Price", lambda r: r.retail_price_fen, "money", "retail_price"),
+    ]
+    model = PagedTableModel(columns, fetch, page_size=10)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 10 and model.total == 25
+    assert model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 25 and not model.canFetchMore()
+    prices = [model.index(i, 1).data(Qt.ItemDataRole.EditRole) for i in range(25)]
+    assert prices == list(range(124, 99, -1))  # one order across three pages, from SQL
+    assert model.index(0, 1).data() == "¥1.24"
+    assert [r.offset for r in requests] == [0, 10, 20]
+    assert requests[0].sort_key == "retail_price" and requests[0].descending
+    model.reload()  # a refresh keeps what was loaded
+    assert model.rowCount() == 25 and requests[-1].limit == 25
