@@ -146,3 +146,14 @@ def test_enter_moves_on_and_never_saves(qtbot, ctx):
     qtbot.keyClicks(editor.barcode_rows[0].code_edit, UNIT_CODE)
     qtbot.keyClick(editor.barcode_rows[0].code_edit, Qt.Key.Key_Return)  # the scanner's Enter
     assert editor.isVisible() and editor.product_id is None
+
+
+def test_high_price_is_a_warning_not_an_error(qtbot, ctx):
+    editor = _open(qtbot, ctx)
+    editor.name_edit.setText("茅台 53度 500ml")
+    editor.price_edit.setText("15000")
+    assert "unusually high" in editor.price_error.text()
+    editor.accept()  # possible for a shop item: it saves
+    assert editor.result() == QDialog.DialogCode.Accepted
+    with ctx.db.read() as s:
+        assert get_product(s, editor.product_id).retail_price_fen == 1_500_000

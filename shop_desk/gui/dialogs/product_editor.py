@@ -43,6 +43,7 @@ from shop_desk.money import format_fen, parse_fen
 from shop_desk.text import validate_barcode
 
 ERROR_STYLE = "color: #b00020;"
+HIGH_PRICE_FEN = 1_000_000  # ¥10,000: possible, but more often a slip of the keyboard
 WARNING_STYLE = "color: #8a5a00;"
 
 
@@ -320,9 +321,16 @@ class ProductEditor(QDialog):
     def _check_money(self) -> None:
         price = self._money(self.price_edit, self.price_error)
         cost = self._money(self.cost_edit, self.cost_error)
-        if price is not None and cost is not None and 0 < price < cost:
+        warning = ""
+        if price is not None and price > HIGH_PRICE_FEN:
+            warning = self.tr("Note: {price} is an unusually high price; check it.").format(
+                price=format_fen(price)
+            )
+        elif price is not None and cost is not None and 0 < price < cost:
+            warning = self.tr("Note: the price is below the cost.")
+        if warning:
             self.price_error.setStyleSheet(WARNING_STYLE)
-            show_message(self.price_error, self.tr("Note: the price is below the cost."))
+            show_message(self.price_error, warning)
         else:
             self.price_error.setStyleSheet(ERROR_STYLE)
 
