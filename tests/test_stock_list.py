@@ -172,3 +172,18 @@ def test_resolved_search_is_reused(db, shop):
         assert flt.ids == (shop["可口可乐"],)
         assert _names(fetch_rows(s, flt)) == ["可口可乐"]
         assert categories(s) == sorted(["饮料", "零食", "乳品"])
+
+
+def test_open_lots_in_the_order_sales_take_them(db, shop):
+    from shop_desk.inventory.stock_list import open_lots
+
+    with db.session() as s:
+        receive_stock(s, shop["奥利奥"], 5, 3000, expiry_date=TODAY + timedelta(days=1))
+        receive_stock(s, shop["奥利奥"], 4, 2400)
+    with db.read() as s:
+        lots = open_lots(s, shop["奥利奥"])
+    assert [(lot.expiry_date, lot.qty_left) for lot in lots] == [
+        (TODAY + timedelta(days=1), 5),
+        (TODAY + timedelta(days=3), 10),
+        (None, 4),
+    ]
