@@ -50,6 +50,15 @@ current_offers = table(
     ),
 )
 CO = current_offers.c
+SORT_KEYS = {
+    "name": CO.name,
+    "supplier": CO.supplier_id,
+    "sku": CO.sku,
+    "price": CO.price_fen,
+    "pack": CO.pack_size,
+    "available": CO.available_packs,
+    "new": CO.new_since,
+}
 
 
 @dataclass
@@ -116,8 +125,31 @@ def search_offers(
     limit: int = 100,
     offset: int = 0,
     today: date | None = None,
+    sort: str = "name",
+    descending: bool = False,
 ) -> list[OfferRow]:
-    stmt = _query(query)
+    stmt = _filtered(_query(query), source_id, linked, new_within_days, today)
+    key = SORT_KEYS.get(sort, SORT_KEYS["name"])
+    stmt = stmt.order_by(key.desc() if descending else key, CO.supplier_id, CO.sku)
+    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    links = _links(session, [(r.supplier_id, r.sku) for r in rows])
+    return [_row(r, links.get((r.supplier_id, r.sku), [])) for r in rows]
+
+
+def count_offers(
+    session: Session,
+    query: str = "",
+    *,
+    source_id: int | None = None,
+    linked: bool | None = None,
+    new_within_days: int | None = None,
+    today: date | None = None,
+) -> int:
+    stmt = _filtered(_query(query), source_id, linked, new_within_days, today)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _filtered(stmt: Select, source_id, linked, new_within_days, today) -> Select:
     if source_id is not None:
         stmt = stmt.join(CatalogSource, CatalogSource.supplier_id == CO.supplier_id).where(
             CatalogSource.id == source_id
@@ -132,10 +164,7 @@ def search_offers(
     if new_within_days is not None:
         since = (today or date.today()) - timedelta(days=new_within_days)
         stmt = stmt.where(or_(CO.new_since >= since, CO.first_seen >= since))
-    stmt = stmt.order_by(CO.name, CO.supplier_id, CO.sku).limit(limit).offset(offset)
-    rows = session.execute(stmt).all()
-    links = _links(session, [(r.supplier_id, r.sku) for r in rows])
-    return [_row(r, links.get((r.supplier_id, r.sku), [])) for r in rows]
+    return stmt
 
 
 def _links(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:

@@ -18,6 +18,9 @@ class Events(QObject):
     stock_changed = Signal()  # a sale, receipt, count, write-off or import changed stock
     products_changed = Signal()  # a product was created, edited, archived or imported
     settings_changed = Signal()
+    catalog_changed = Signal()  # a sync, a source added or removed, a link set
+    status_message = Signal(str)  # a transient sentence for the status bar
+    progress = Signal(int, int, str)  # done, total (0 = unknown), message; done<0 = finished
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The catalog's windows: the Catalog page, sources in Settings, links, syncs."""
