@@ -30,6 +30,8 @@ def machine_info() -> dict:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        # Other work on the machine shows in the tails (p99): say how busy it was.
+        "loadavg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 

@@ -1,0 +1,94 @@
+"""Run every benchmark on the big shop and print one combined JSON object.
+
+    python benchmarks/run_all.py [--quick] [--with-proposals]
+
+Each benchmark runs in its own process (no shared caches or imports between them); the big
+shop is built first when it is not cached (about two minutes). --quick runs fewer samples
+(for a smoke run); --with-proposals also runs proposal_search.py and proposal_checkout.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import BENCH_DIR, REPO, emit, machine_info
+
+FULL = {
+    "startup": ["bench_startup.py"],
+    "scan": ["bench_scan.py"],
+    "search": ["bench_search.py"],
+    "checkout": ["bench_checkout.py"],
+}
+QUICK = {
+    "startup": ["bench_startup.py", "--runs", "3"],
+    "scan": ["bench_scan.py", "--scans", "2000"],
+    "search": ["bench_search.py", "--per-kind", "100"],
+    "checkout": ["bench_checkout.py", "--sales", "300"],
+}
+PROPOSALS = {
+    "proposal_search": ["proposal_search.py"],
+    "proposal_checkout": ["proposal_checkout.py"],
+}
+
+
+def run_script(args: list[str], scale: list[str]) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(BENCH_DIR / args[0]), *args[1:], *scale],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        result = json.loads(proc.stdout)
+    except ValueError:
+        result = {"error": f"exit {proc.returncode}", "stderr_tail": proc.stderr[-2000:]}
+    result.pop("machine", None)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def verdicts(results: dict) -> dict:
+    startup = results.get("startup", {})
+    return {
+        "startup": startup.get("targets") if startup.get("available") else "probe not available",
+        "scan_p99<=5ms": results.get("scan", {}).get("pass"),
+        "search_p95<=20ms": results.get("search", {}).get("pass"),
+        "checkout_p99<=30ms": results.get("checkout", {}).get("pass"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--with-proposals", action="store_true")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--moves", type=int, default=2_000_000)
+    args = parser.parse_args(argv)
+    scale = ["--products", str(args.products), "--moves", str(args.moves)]
+    build = run_script(["make_big_shop.py"], scale)
+    plan = dict(QUICK if args.quick else FULL)
+    if args.with_proposals:
+        plan.update(PROPOSALS)
+    results = {name: run_script(script, scale) for name, script in plan.items()}
+    emit(
+        {
+            "benchmark": "all",
+            "machine": machine_info(),
+            "big_shop": build,
+            "verdicts": verdicts(results),
+            **results,
+        }
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
