@@ -110,3 +110,33 @@ def char_initials(name: str) -> str:
     """Initials from each character's own reading: no phrase dictionary, so it is fast enough
     for a million catalog offers (polyphones may differ from pinyin_keys; good for search)."""
     return "".join(_char_initial(ch) for ch in normalize(name))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def search_tokens(text: str) -> list[str]:
+    """Tokens for an FTS5 unicode61 index that answers fragments of any length: each Chinese
+    character is a token of its own (so "可乐" is the phrase "可 乐"), Latin letters and digits
+    stay whole words ("500ml")."""
+    tokens: list[str] = []
+    word = ""
+    for ch in normalize(text).lower():
+        if _is_cjk(ch):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        elif ch.isalnum():
+            word += ch
+        elif word:
+            tokens.append(word)
+            word = ""
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def search_text(text: str) -> str:
+    return " ".join(search_tokens(text))

@@ -127,3 +127,43 @@ def test_search_by_gtin_prefix_and_initials(shop):
         (offer,) = search_offers(s, "可口")
         assert offer.tiers == [(1, 5400)] and offer.first_seen == TODAY
         assert isinstance(offer.first_seen, date)
+
+
+def test_fragments_of_any_length_and_only_current_rows(db, tmp_path):
+    feed = tmp_path / "feed2"
+    with db.session() as s:
+        source = CatalogSource(kind="folder", name="f", location=str(feed))
+        s.add(source)
+        s.flush()
+        source_id = source.id
+    supplier = SupplierInfo(code="f", name="f")
+    publish(
+        [
+            rec("K1", "康师傅 冰红茶 500ml", 4000, gtin="6920459905012"),
+            rec("K2", "百事可乐 330ml", 3000),
+            rec("K3", "可口可乐 2L", 5000),
+        ],
+        supplier,
+        feed,
+    )
+    run_job(sync_source(db, source_id))
+    publish(
+        [
+            rec("K1", "康师傅 冰红茶 500ml", 3900, gtin="6920459905012"),
+            rec("K2", "百事可乐 330ml", 3000),
+        ],
+        supplier,
+        feed,
+    )
+    run_job(sync_source(db, source_id))
+    with db.session(write=False) as s:
+
+        def skus(q):
+            return sorted(o.sku for o in search_offers(s, q))
+
+        assert skus("可乐") == ["K2"]  # K3 was removed by the second version
+        assert skus("红茶") == ["K1"] and skus("冰红") == ["K1"]
+        assert skus("可乐 330") == ["K2"] and skus("可乐 500") == []
+        assert skus("692045") == ["K1"] and skus("k1") == ["K1"]
+        assert skus("bsk") == ["K2"] and skus("ksf") == ["K1"]
+        assert [o.price_fen for o in search_offers(s, "红茶")] == [3900]

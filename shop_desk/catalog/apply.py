@@ -31,7 +31,7 @@ from shop_desk.db.models import (
     ProductOfferLink,
     Supplier,
 )
-from shop_desk.text import char_initials
+from shop_desk.text import char_initials, search_text
 
 OFFERS = Offer.__table__
 PRICES = OfferPrice.__table__
@@ -91,6 +91,7 @@ def _row(supplier_id: int, sequence: int, record: OfferRecord, first_seen: date)
         "gtin": record.gtin,
         "name": record.name,
         "name_initials": char_initials(record.name),
+        "search_text": search_text(f"{record.name} {record.sku}"),
         "brand": record.brand,
         "category": record.category,
         "unit": record.unit,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, column, exists, func, or_, select, table
+from sqlalchemy import Select, column, exists, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import (
@@ -17,7 +17,7 @@ from shop_desk.db.models import (
     ProductOfferLink,
     Supplier,
 )
-from shop_desk.text import normalize
+from shop_desk.text import normalize, search_tokens
 
 # The current_offers view (migration 0002), described for SQLAlchemy Core.
 current_offers = table(
@@ -93,7 +93,25 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _query(term: str) -> Select:
+def fts_expression(term: str) -> str | None:
+    """An FTS5 query for offers_fts: every word must match; Chinese words as phrases of
+    single-character tokens, Latin words and digits as prefixes of initials, GTIN, names or
+    item numbers."""
+    parts = []
+    for word in term.split():
+        tokens = search_tokens(word)
+        if not tokens:
+            continue
+        if len(tokens) == 1 and tokens[0].isascii():
+            token = tokens[0]
+            other = "gtin" if token.isdigit() else "name_initials"
+            parts.append(f'({other} : "{token}"* OR search_text : "{token}"*)')
+        else:
+            parts.append('search_text : "' + " ".join(tokens) + '"')
+    return " AND ".join(parts) or None
+
+
+def _query(term: str, dialect: str = "sqlite") -> Select:
     stmt = select(
         current_offers,
         Supplier.name.label("supplier_name"),
@@ -101,18 +119,28 @@ def _query(term: str) -> Select:
     )
     stmt = stmt.join(Supplier, Supplier.id == CO.supplier_id)
     term = normalize(term).lower()
-    if term:
-        like = "%" + _escape(term) + "%"
-        prefix = _escape(term.replace(" ", "")) + "%"
-        stmt = stmt.where(
-            or_(
-                func.lower(CO.name).like(like, escape="\\"),
-                CO.name_initials.like(prefix, escape="\\"),
-                CO.gtin.like(prefix, escape="\\"),
-                func.lower(CO.sku).like(prefix, escape="\\"),
-            )
+    if not term:
+        return stmt
+    if dialect == "sqlite":
+        expression = fts_expression(term)
+        if expression is None:
+            return stmt
+        matches = (
+            select(literal_column("rowid"))
+            .select_from(text("offers_fts"))
+            .where(text("offers_fts MATCH :fts").bindparams(fts=expression))
         )
-    return stmt
+        return stmt.where(CO.id.in_(matches))
+    like = "%" + _escape(term) + "%"
+    prefix = _escape(term.replace(" ", "")) + "%"
+    return stmt.where(
+        or_(
+            func.lower(CO.name).like(like, escape="\\"),
+            CO.name_initials.like(prefix, escape="\\"),
+            CO.gtin.like(prefix, escape="\\"),
+            func.lower(CO.sku).like(prefix, escape="\\"),
+        )
+    )
 
 
 def search_offers(
@@ -128,7 +156,7 @@ def search_offers(
     sort: str = "name",
     descending: bool = False,
 ) -> list[OfferRow]:
-    stmt = _filtered(_query(query), source_id, linked, new_within_days, today)
+    stmt = _filtered(_query(query, _dialect(session)), source_id, linked, new_within_days, today)
     key = SORT_KEYS.get(sort, SORT_KEYS["name"])
     stmt = stmt.order_by(key.desc() if descending else key, CO.supplier_id, CO.sku)
     rows = session.execute(stmt.limit(limit).offset(offset)).all()
@@ -145,8 +173,12 @@ def count_offers(
     new_within_days: int | None = None,
     today: date | None = None,
 ) -> int:
-    stmt = _filtered(_query(query), source_id, linked, new_within_days, today)
+    stmt = _filtered(_query(query, _dialect(session)), source_id, linked, new_within_days, today)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _filtered(stmt: Select, source_id, linked, new_within_days, today) -> Select:

@@ -258,6 +258,8 @@ class Offer(Base):
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
+    # The name as search tokens (text.search_text), indexed by offers_fts on SQLite.
+    search_text: Mapped[str] = mapped_column(String(800), default="")
     brand: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(200), default="")
     unit: Mapped[str] = mapped_column(String(20), default="")
