@@ -178,3 +178,21 @@ def test_unknown_major_format_is_refused(db, feed, source_id):
     with pytest.raises(InputError, match="cannot read"):
         run_job(sync_source(db, source_id))
     assert current(db) == {}
+
+
+def test_a_sku_stated_twice_in_a_first_snapshot_keeps_the_later_line(db, feed, source_id):
+    from shop_desk.catalog import sync as sync_module
+
+    publish([rec("A1")], SUPPLIER, feed)
+    manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))
+    again = (
+        b'{"op":"upsert","sku":"A1","name":"later","tiers":[{"min_packs":1,"unit_price_fen":4242}]}'
+    )
+    _rewrite_snapshot(feed, manifest, [again])
+    original = sync_module.BATCH
+    sync_module.BATCH = 1  # the two lines land in different batches
+    try:
+        run_job(sync_source(db, source_id))
+    finally:
+        sync_module.BATCH = original
+    assert current(db) == {"A1": 4242}

@@ -180,6 +180,74 @@ def stage_batch(
     return result
 
 
+_ROW_COLUMNS = (
+    "supplier_id",
+    "sku",
+    "valid_from",
+    "valid_to",
+    "gtin",
+    "name",
+    "name_initials",
+    "search_text",
+    "brand",
+    "category",
+    "unit",
+    "pack_size",
+    "pack_name",
+    "tiers",
+    "price_fen",
+    "moq_packs",
+    "multiple_packs",
+    "available_packs",
+    "lead_time_days",
+    "shelf_life_days",
+    "new_since",
+    "dropship",
+    "first_seen",
+)
+_FRESH_INSERT = (
+    f"INSERT INTO offers ({', '.join(_ROW_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _ROW_COLUMNS)}) "
+    "ON CONFLICT (supplier_id, sku, valid_from) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ROW_COLUMNS[4:])
+)
+
+
+def has_offers(session: Session, supplier_id: int) -> bool:
+    return (
+        session.scalar(select(OFFERS.c.id).where(OFFERS.c.supplier_id == supplier_id).limit(1))
+        is not None
+    )
+
+
+def stage_fresh(
+    session: Session,
+    supplier_id: int,
+    sequence: int,
+    ops: dict[str, OfferRecord | None],
+    today: date,
+) -> BatchResult:
+    """stage_batch for a supplier with no rows yet (a first sync), on SQLite: no look-ups of
+    earlier versions, one executemany of plain tuples. A SKU restated later in the same file
+    replaces its staged row (ON CONFLICT); a later delete removes it."""
+    raw = session.connection().connection.driver_connection
+    rows, deletes = [], []
+    for sku, record in ops.items():
+        if record is None:
+            deletes.append((supplier_id, sku, sequence))
+            continue
+        row = _row(supplier_id, sequence, record, today)
+        row["new_since"] = row["new_since"].isoformat() if row["new_since"] else None
+        row["first_seen"] = today.isoformat()
+        rows.append(tuple(row[c] for c in _ROW_COLUMNS))
+    raw.executemany(_FRESH_INSERT, rows)
+    if deletes:
+        raw.executemany(
+            "DELETE FROM offers WHERE supplier_id = ? AND sku = ? AND valid_from = ?", deletes
+        )
+    return BatchResult(upserts=len(rows), deletes=len(deletes))
+
+
 def close_missing(session: Session, supplier_id: int, sequence: int) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`."""
     closed = session.execute(

@@ -201,13 +201,16 @@ def apply_sequence(
 ) -> None:
     """Stage parsed records at `sequence` in short batches, then switch them in at once."""
     today = shop_day(utcnow())
+    with db.session(write=False) as session:
+        fresh = db.is_sqlite and not apply.has_offers(session, supplier_id)
+    stage = apply.stage_fresh if fresh else apply.stage_batch
     batch: list = []
     for item in parsed:
         batch.append(item)
         if len(batch) >= BATCH:
-            _stage(db, supplier_id, sequence, batch, today, outcome, cancel)
+            _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
             batch = []
-    _stage(db, supplier_id, sequence, batch, today, outcome, cancel)
+    _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
     with db.session() as session:
         if snapshot:
             outcome.deletes += apply.close_missing(session, supplier_id, sequence)
@@ -218,13 +221,13 @@ def apply_sequence(
                 break
 
 
-def _stage(db, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
+def _stage(db, stage, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
     if cancel.is_set():
         raise Cancelled
     if not batch:
         return
     with db.session() as session:
-        result = apply.stage_batch(session, supplier_id, sequence, apply.group_ops(batch), today)
+        result = stage(session, supplier_id, sequence, apply.group_ops(batch), today)
     outcome.upserts += result.upserts
     outcome.deletes += result.deletes
     outcome.price_changes += result.price_changes
