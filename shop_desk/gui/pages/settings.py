@@ -1,0 +1,163 @@
+"""Settings: one group box per section, each a QFormLayout, so later issues add sections.
+
+Saved through the write lane with save_settings; pages hear settings_changed. The language is
+applied at the next start (every window is built translated; switching live would need each
+page to rebuild its text), and the page says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_desk.errors import ShopDeskError
+from shop_desk.gui.context import AppContext
+from shop_desk.gui.widgets import MessageLine
+from shop_desk.settings import ShopSettings, save_settings
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saving = False
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        self.sections = QVBoxLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self._language_section()
+        self._shop_section()
+        self._stock_section()
+        self._extra_sections()
+        self.sections.addStretch(1)
+        outer.addLayout(self._save_row())
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        ctx.events.settings_changed.connect(self.load)
+        self.load()
+
+    # --- sections (add new ones with add_section) ------------------------------------------
+    def add_section(self, title: str, content: QWidget | None = None) -> QFormLayout:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        if content is not None:
+            form.addRow(content)
+        self.sections.addWidget(box)
+        return form
+
+    def _language_section(self) -> None:
+        form = self.add_section(self.tr("Language"))
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Follow the system"), "")
+        self.language.addItem("中文（简体）", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language_note = QLabel(self.tr("A new language is used from the next start."))
+        self.language_note.setStyleSheet("color: #6b7280;")
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow("", self.language_note)
+
+    def _shop_section(self) -> None:
+        form = self.add_section(self.tr("Shop"))
+        self.shop_name = QLineEdit(maxLength=100)
+        self.shop_name.setPlaceholderText(self.tr("e.g. Corner Shop"))
+        self.shop_address = QLineEdit(maxLength=200)
+        self.shop_phone = QLineEdit(maxLength=40)
+        form.addRow(self.tr("Shop name"), self.shop_name)
+        form.addRow(self.tr("Address"), self.shop_address)
+        form.addRow(self.tr("Phone"), self.shop_phone)
+
+    def _stock_section(self) -> None:
+        form = self.add_section(self.tr("Stock"))
+        self.near_expiry_days = QSpinBox()
+        self.near_expiry_days.setRange(1, 90)
+        self.near_expiry_days.setSuffix(self.tr(" days"))
+        form.addRow(self.tr("Warn about expiry within"), self.near_expiry_days)
+
+    def _extra_sections(self) -> None:
+        try:  # catalog sources (wholesalers' feeds and price lists), when that part is installed
+            from shop_desk.gui.catalog.sources_panel import SourcesPanel
+        except ImportError:
+            return
+        self.sources_panel = SourcesPanel(self.ctx, parent=self)
+        self.sources_panel.setMinimumHeight(240)
+        self.add_section(self.tr("Wholesale catalog sources"), self.sources_panel)
+
+    def _save_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.message = MessageLine()
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
+        self.save_button.setMinimumHeight(40)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.save_button)
+        return row
+
+    # --- load and save ----------------------------------------------------------------------
+    def load(self) -> None:
+        settings = self.ctx.settings
+        index = self.language.findData(settings.language)
+        self.language.setCurrentIndex(max(index, 0))
+        self.shop_name.setText(settings.shop_name)
+        self.shop_address.setText(settings.shop_address)
+        self.shop_phone.setText(settings.shop_phone)
+        self.near_expiry_days.setValue(settings.near_expiry_days)
+
+    def collected(self) -> ShopSettings:
+        return replace(
+            self.ctx.settings,
+            language=self.language.currentData(),
+            shop_name=self.shop_name.text().strip(),
+            shop_address=self.shop_address.text().strip(),
+            shop_phone=self.shop_phone.text().strip(),
+            near_expiry_days=self.near_expiry_days.value(),
+        )
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        new, db = self.collected(), self.ctx.db
+        language_changed = new.language != self.ctx.settings.language
+        self.saving = True
+        self.save_button.setEnabled(False)
+
+        def job() -> ShopSettings:
+            with db.session() as session:
+                save_settings(session, new)
+            return new
+
+        self.ctx.tasks.run(
+            job, lambda s: self._saved(s, language_changed), self._failed, write=True
+        )
+
+    def _saved(self, settings: ShopSettings, language_changed: bool) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.ctx.settings = settings
+        text = self.tr("Settings saved.")
+        if language_changed:
+            text += " " + self.tr("Restart Shop Desk to see the new language.")
+        self.message.show_ok(text)
+        self.ctx.events.status_message.emit(text)
+        self.ctx.events.settings_changed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        text = str(error) if isinstance(error, ShopDeskError) else repr(error)
+        self.message.show_error(self.tr("Nothing was saved: {error}").format(error=text))

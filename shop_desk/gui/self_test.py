@@ -1,0 +1,137 @@
+"""`shop-desk --self-test`: the real window, a throw-away database, one sale typed as a cashier.
+
+Run by CI and by the frozen build after packaging, so it checks what packaging can break:
+the .qm translations and Qt's own, the icon, the migrations, the counter's keys, a commit.
+The temporary folder has Chinese characters in its name on purpose (user names often do).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+
+class SelfTestError(Exception):
+    pass
+
+
+def check(condition: object, what: str) -> None:
+    if not condition:
+        raise SelfTestError(what)
+
+
+def pump(app: QApplication, until, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if until():
+            return True
+        time.sleep(0.005)
+    return bool(until())
+
+
+def check_resources() -> None:
+    from shop_desk.gui.app import use_language
+    from shop_desk.gui.i18n_qt import app_icon, icon_path, our_qm
+
+    installed = use_language("zh_CN")
+    check(installed.loaded.get("shop_desk"), f"cannot load the translation {our_qm('zh_CN')}")
+    check(installed.loaded.get("qtbase"), "cannot load Qt's own Chinese translation (qtbase)")
+    counter = QCoreApplication.translate("MainWindow", "Counter")
+    check(counter == "收银", f"the translation does not apply (Counter -> {counter!r})")
+    check(QPixmap(str(icon_path("png"))).width() >= 32, f"cannot load {icon_path('png')}")
+    check(not app_icon().isNull(), "the application icon is empty")
+
+
+def run_self_test(app: QApplication) -> None:
+    from shop_desk.gui.dialogs.error import ExceptionHook
+
+    hook = ExceptionHook(show_dialogs=False).install()
+    try:
+        check_resources()
+        with tempfile.TemporaryDirectory(prefix="shop-desk-自检-") as tmp:
+            _sell_once(app, Path(tmp) / "数据", hook)
+    finally:
+        hook.uninstall()
+
+
+def _sell_once(app: QApplication, folder: Path, hook) -> None:
+    from shop_desk.db import SCHEMA_HEAD
+    from shop_desk.db.engine import open_database
+    from shop_desk.gui.context import AppContext, Events
+    from shop_desk.gui.main_window import MainWindow
+    from shop_desk.gui.tasks import TaskRunner
+    from shop_desk.settings import load_settings
+
+    db = open_database(folder=folder)
+    try:
+        check(db.current_revision() == SCHEMA_HEAD, "the database was not migrated to the head")
+        with db.read() as session:
+            settings = load_settings(session)
+        ctx = AppContext(db, settings, TaskRunner(), Events(), folder)
+        window = MainWindow(ctx)
+        try:
+            window.show()
+            window.activateWindow()
+            pump(app, lambda: window.isVisible(), 2)
+            product_id, code = _stock_one_product(db)
+            _checkout_by_keys(app, window.counter_page)
+            check(hook.count == 0, f"an error was raised:\n{hook.last_details}")
+            _check_stock(db, product_id, code)
+        finally:
+            window.close()
+            ctx.tasks.shutdown()
+    finally:
+        db.dispose()
+
+
+def _stock_one_product(db) -> tuple[int, str]:
+    from shop_desk.inventory.products import ProductData, create_product
+    from shop_desk.inventory.stock import receive_stock
+    from shop_desk.text import gtin_with_check_digit
+
+    code = gtin_with_check_digit("690123456789")
+    with db.session() as session:
+        data = ProductData(name="自检矿泉水 550ml", retail_price_fen=200, barcodes=[(code, 1)])
+        product = create_product(session, data)
+        receive_stock(session, product.id, 5, 500)
+        return product.id, code
+
+
+def _checkout_by_keys(app: QApplication, page) -> None:
+    from shop_desk.text import gtin_with_check_digit
+
+    code = gtin_with_check_digit("690123456789")
+    page.scan_box.setFocus()
+    QTest.keyClicks(page.scan_box, code)
+    QTest.keyClick(page.scan_box, Qt.Key.Key_Return)
+    QTest.keyClicks(page.scan_box, code)  # a second scan adds to the line
+    QTest.keyClick(page.scan_box, Qt.Key.Key_Return)
+    check(len(page.cart.lines) == 1, "the scanned barcode did not add a line")
+    check(page.cart.lines[0].qty == 2, "a second scan did not add to the line")
+    QTest.keyClick(page.scan_box, Qt.Key.Key_F12)
+    check(page.pay_box.isVisible(), "F12 did not open the payment box")
+    receipts, failures = [], []
+    page.sold.connect(receipts.append)
+    page.sale_failed.connect(failures.append)
+    QTest.keyClicks(page.pay_box.cash, "10")
+    QTest.keyClick(page.pay_box.cash, Qt.Key.Key_Return)
+    check(pump(app, lambda: receipts or failures, 20), "the checkout did not finish in 20 s")
+    check(not failures, f"the checkout failed: {failures[:1]}")
+    check(receipts[0].change_fen == 600, f"wrong change: {receipts[0].change_fen} fen")
+    check(not page.cart.lines, "the cart was not cleared after the sale")
+
+
+def _check_stock(db, product_id: int, code: str) -> None:
+    from shop_desk.inventory.products import get_product, lookup_code
+
+    with db.read() as session:
+        check(lookup_code(session, code) is not None, "the barcode is not found after the sale")
+        on_hand = get_product(session, product_id).on_hand
+    check(on_hand == 3, f"stock should be 3 after selling 2 of 5, it is {on_hand}")
