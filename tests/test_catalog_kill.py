@@ -102,6 +102,8 @@ def _assert_whole_sequence(db, source_id, expected):
         sequence = s.get(CatalogSource, source_id).sequence
         rows = dict(s.execute(text("SELECT sku, price_fen FROM current_offers")).all())
         assert check_database(s).integrity == "ok"
+        # the search index agrees with the offers it indexes (raises if not)
+        s.execute(text("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')"))
     if sequence is None:
         assert rows == {}
     else:

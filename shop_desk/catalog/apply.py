@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog.manifest import SupplierInfo
@@ -173,7 +173,9 @@ def stage_batch(
                 }
             )
     if new_rows:
+        after = _max_offer_id(session)
         session.execute(insert(OFFERS), new_rows)
+        index_new_rows(session, after)
     if prices:
         session.execute(insert(PRICES), prices)
         result.price_changes = len(prices)
@@ -213,6 +215,35 @@ _FRESH_INSERT = (
 )
 
 
+def index_new_rows(session: Session, after_id: int) -> None:
+    """Add offers inserted after `after_id` to the search index (SQLite only)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.execute(
+        text(
+            "INSERT INTO offers_fts(rowid, search_text, name_initials, gtin) "
+            "SELECT id, search_text, name_initials, gtin FROM offers WHERE id > :after"
+        ),
+        {"after": after_id},
+    )
+
+
+def merge_index(session: Session, pages: int = 2000) -> bool:
+    """One bounded step of merging the search index; True while there is more to merge."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    before = session.connection().connection.driver_connection.total_changes
+    session.execute(
+        text("INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', :pages)"),
+        {"pages": pages},
+    )
+    return session.connection().connection.driver_connection.total_changes - before > 1
+
+
+def _max_offer_id(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(OFFERS.c.id), 0)))
+
+
 def has_offers(session: Session, supplier_id: int) -> bool:
     return (
         session.scalar(select(OFFERS.c.id).where(OFFERS.c.supplier_id == supplier_id).limit(1))
@@ -231,6 +262,7 @@ def stage_fresh(
     earlier versions, one executemany of plain tuples. A SKU restated later in the same file
     replaces its staged row (ON CONFLICT); a later delete removes it."""
     raw = session.connection().connection.driver_connection
+    after = _max_offer_id(session)
     rows, deletes = [], []
     for sku, record in ops.items():
         if record is None:
@@ -241,6 +273,7 @@ def stage_fresh(
         row["first_seen"] = today.isoformat()
         rows.append(tuple(row[c] for c in _ROW_COLUMNS))
     raw.executemany(_FRESH_INSERT, rows)
+    index_new_rows(session, after)
     if deletes:
         raw.executemany(
             "DELETE FROM offers WHERE supplier_id = ? AND sku = ? AND valid_from = ?", deletes

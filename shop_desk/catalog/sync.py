@@ -219,6 +219,10 @@ def apply_sequence(
         with db.session() as session:
             if not apply.purge(session, supplier_id, sequence):
                 break
+    while True:  # short steps: a checkout at the counter slips in between
+        with db.session() as session:
+            if not apply.merge_index(session):
+                break
 
 
 def _stage(db, stage, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
