@@ -223,6 +223,9 @@ class CatalogPage(QWidget):
                 parts.append(self.tr("{name}: never synced").format(name=source.name))
                 continue
             hours = (utcnow() - source.last_success_at).total_seconds() / 3600
+            if hours * 60 < 1:
+                parts.append(self.tr("{name}: copy from just now").format(name=source.name))
+                continue
             age = (
                 self.tr("{n} min").format(n=int(hours * 60))
                 if hours < 1
