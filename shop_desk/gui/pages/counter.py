@@ -82,6 +82,7 @@ class CounterPage(QWidget):
         self.scan_box.remove_line.connect(self.remove_current)
         self.scan_box.multiply.connect(self.set_current_qty)
         self.scan_box.pay.connect(self.start_payment)
+        self.scan_box.command.connect(self.command)
         self.scan_box.textEdited.connect(self._text_edited)
         self.message = MessageLine()
         self.message.setFont(sized_font(self, 12))
@@ -133,6 +134,7 @@ class CounterPage(QWidget):
         self.pay_box = PayBox()
         self.pay_box.confirmed.connect(self.confirm_payment)
         self.pay_box.cancelled.connect(self.cancel_payment)
+        self.pay_box.cash.command.connect(self.command)
         self.pay_box.hide()
         self.last_sale = self._last_sale_panel()
         for widget in (caption, self.total_label, self.items_label, self.pay_box, self.last_sale):
@@ -176,6 +178,15 @@ class CounterPage(QWidget):
         ):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot, context=context)
+
+    def command(self, name: str) -> None:
+        """A function key that reached an input instead of a shortcut."""
+        {
+            "pay": self.start_payment,
+            "void": self.void_current,
+            "returns": self.open_returns,
+            "escape": self.escape,
+        }[name]()
 
     # --- focus ----------------------------------------------------------------------------
     def focus_scan(self) -> None:

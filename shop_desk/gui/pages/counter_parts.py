@@ -26,7 +26,30 @@ def looks_like_code(text: str) -> bool:
     return code.isdigit() and len(code) >= 6
 
 
-class ScanBox(QLineEdit):
+class CommandEdit(QLineEdit):
+    """A line edit that passes the counter's function keys on as commands.
+
+    The page's shortcuts normally take these keys; when they cannot (the window is not the
+    active one, e.g. just after a dialog closed), the key still reaches the focused input.
+    """
+
+    command = Signal(str)
+    KEYS = {
+        Qt.Key.Key_F12: "pay",
+        Qt.Key.Key_F9: "void",
+        Qt.Key.Key_F8: "returns",
+        Qt.Key.Key_Escape: "escape",
+    }
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        name = self.KEYS.get(Qt.Key(event.key()))
+        if name is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.command.emit(name)
+            return
+        super().keyPressEvent(event)
+
+
+class ScanBox(CommandEdit):
     """The one input a scanner and the keyboard talk to; keys act on the cart when it is empty."""
 
     submitted = Signal(str)
@@ -74,7 +97,7 @@ class PayBox(QFrame):
         self.setStyleSheet("PayBox { background: #ecfdf5; border: 2px solid #10b981; }")
         layout = QVBoxLayout(self)
         caption = QLabel(self.tr("Cash received (Enter = exact amount)"))
-        self.cash = QLineEdit()
+        self.cash = CommandEdit()
         self.cash.setFont(sized_font(self, 22, True))
         self.cash.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.cash.textChanged.connect(self.update_change)

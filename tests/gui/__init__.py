@@ -1,0 +1,1 @@
+"""GUI tests (a package, so their module names do not clash with the core tests)."""
