@@ -97,19 +97,45 @@ def validate_barcode(raw: str) -> str:
     return code
 
 
-@lru_cache(maxsize=65536)
-def _char_initial(ch: str) -> str:
-    if ch.isascii():
-        return ch.lower() if ch.isalnum() else ""
-    pypinyin = _pinyin_module()
-    reading = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
-    return reading[0][0][:1].lower() if reading and reading[0] else ""
+class _InitialTable(dict):
+    """str.translate table: each character to its pinyin initial (computed once per char)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            value = ch.lower() if ch.isalnum() else ""
+        else:
+            pypinyin = _pinyin_module()
+            reading = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
+            value = reading[0][0][:1].lower() if reading and reading[0] else ""
+        self[code] = value
+        return value
+
+
+class _TokenTable(dict):
+    """str.translate table: a Chinese character becomes a word of its own, punctuation a
+    space, letters and digits stay (lower case)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if _is_cjk(ch):
+            value = f" {ch} "
+        elif ch.isalnum():
+            value = ch.lower()
+        else:
+            value = " "
+        self[code] = value
+        return value
+
+
+_INITIALS = _InitialTable()
+_TOKENS = _TokenTable()
 
 
 def char_initials(name: str) -> str:
     """Initials from each character's own reading: no phrase dictionary, so it is fast enough
     for a million catalog offers (polyphones may differ from pinyin_keys; good for search)."""
-    return "".join(_char_initial(ch) for ch in normalize(name))
+    return normalize(name).translate(_INITIALS)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -120,22 +146,7 @@ def search_tokens(text: str) -> list[str]:
     """Tokens for an FTS5 unicode61 index that answers fragments of any length: each Chinese
     character is a token of its own (so "可乐" is the phrase "可 乐"), Latin letters and digits
     stay whole words ("500ml")."""
-    tokens: list[str] = []
-    word = ""
-    for ch in normalize(text).lower():
-        if _is_cjk(ch):
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        elif ch.isalnum():
-            word += ch
-        elif word:
-            tokens.append(word)
-            word = ""
-    if word:
-        tokens.append(word)
-    return tokens
+    return unicodedata.normalize("NFKC", text or "").translate(_TOKENS).split()
 
 
 def search_text(text: str) -> str:

@@ -97,7 +97,7 @@ def _row(supplier_id: int, sequence: int, record: OfferRecord, first_seen: date)
         "unit": record.unit,
         "pack_size": record.pack_size,
         "pack_name": record.pack_name,
-        "tiers": json.dumps(record.tiers),
+        "tiers": "[" + ",".join(f"[{p},{f}]" for p, f in record.tiers) + "]",
         "price_fen": record.tiers[0][1],
         "moq_packs": record.moq_packs,
         "multiple_packs": record.multiple_packs,
