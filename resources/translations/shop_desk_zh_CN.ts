@@ -256,6 +256,10 @@
             <translation>{name}：从未同步</translation>
         </message>
         <message>
+            <source>{name}: copy from just now</source>
+            <translation>{name}：刚刚同步的数据</translation>
+        </message>
+        <message>
             <source>{n} min</source>
             <translation>{n} 分钟</translation>
         </message>

@@ -45,6 +45,10 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("Shop Desk")
+    font = app.font()
+    if 0 < font.pointSizeF() < 10.5:  # readable at the counter (Qt's default is often 9 pt)
+        font.setPointSizeF(10.5)
+        app.setFont(font)
     from shop_desk.gui.i18n_qt import app_icon
 
     app.setWindowIcon(app_icon())
@@ -163,7 +167,13 @@ class Startup(QObject):
             self.probe = StartupProbe(self.window)
 
     def begin(self) -> None:
-        self.window.show()
+        screen = self.window.screen().availableGeometry()
+        if screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
+            self.window.showMaximized()
+        else:
+            self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()  # the scanner's keystrokes must land here
         db_url, folder = self.db_url, self.folder
         self.tasks.run(lambda: open_storage(db_url, folder), self.opened, self.failed, write=True)
 

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scanner's Enter stays in the page
         self.nav.setFont(sized_font(self, 14))
         self.nav.setFixedWidth(150)
-        self.nav.setSpacing(3)
+        self.nav.setStyleSheet("QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         for number, (key, title) in enumerate(self._titles().items(), start=1):
             self.nav.addItem(title)

@@ -88,7 +88,6 @@ class CounterPage(QWidget):
         self.message.setFont(sized_font(self, 12))
         self.pick_list = no_focus(QListWidget())
         self.pick_list.setFont(sized_font(self, 13))
-        self.pick_list.setMaximumHeight(260)
         self.pick_list.itemClicked.connect(lambda item: self._pick(item))
         self.pick_list.hide()
         self.table = self._table()
@@ -116,8 +115,9 @@ class CounterPage(QWidget):
         table.verticalHeader().setDefaultSectionSize(40)
         header = table.horizontalHeader()
         header.setSectionResizeMode(CartModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (CartModel.QTY, CartModel.PRICE, CartModel.TOTAL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((CartModel.QTY, 90), (CartModel.PRICE, 120), (CartModel.TOTAL, 140)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         table.itemDelegate().closeEditor.connect(lambda *_: self.focus_scan())
         return table
 
@@ -266,6 +266,9 @@ class CounterPage(QWidget):
             self.pick_list.addItem(item)
         self.pick_list.setCurrentRow(0)
         self._pick_query = query
+        rows = min(self.pick_list.count(), 8)  # as tall as its rows, up to eight
+        height = rows * self.pick_list.sizeHintForRow(0) + 2 * self.pick_list.frameWidth() + 4
+        self.pick_list.setFixedHeight(height)
         self.pick_list.show()
 
     def hide_picks(self) -> None:

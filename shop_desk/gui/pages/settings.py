@@ -39,6 +39,7 @@ class SettingsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
+        body.setMaximumWidth(960)  # forms stay readable on a wide screen
         self.sections = QVBoxLayout(body)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
@@ -67,6 +68,7 @@ class SettingsPage(QWidget):
         self.language.addItem(self.tr("Follow the system"), "")
         self.language.addItem("中文（简体）", "zh_CN")
         self.language.addItem("English", "en")
+        self.language.setMaximumWidth(320)
         self.language_note = QLabel(self.tr("A new language is used from the next start."))
         self.language_note.setStyleSheet("color: #6b7280;")
         form.addRow(self.tr("Language"), self.language)
@@ -78,6 +80,7 @@ class SettingsPage(QWidget):
         self.shop_name.setPlaceholderText(self.tr("e.g. Corner Shop"))
         self.shop_address = QLineEdit(maxLength=200)
         self.shop_phone = QLineEdit(maxLength=40)
+        self.shop_phone.setMaximumWidth(320)
         form.addRow(self.tr("Shop name"), self.shop_name)
         form.addRow(self.tr("Address"), self.shop_address)
         form.addRow(self.tr("Phone"), self.shop_phone)
@@ -87,6 +90,7 @@ class SettingsPage(QWidget):
         self.near_expiry_days = QSpinBox()
         self.near_expiry_days.setRange(1, 90)
         self.near_expiry_days.setSuffix(self.tr(" days"))
+        self.near_expiry_days.setMaximumWidth(160)
         form.addRow(self.tr("Warn about expiry within"), self.near_expiry_days)
 
     def _extra_sections(self) -> None:
@@ -104,8 +108,10 @@ class SettingsPage(QWidget):
         self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setMinimumHeight(40)
         self.save_button.clicked.connect(self.save)
+        self.save_button.setMinimumWidth(160)
         row.addWidget(self.message, 1)
-        row.addWidget(self.save_button)
+        row.addStretch(0)
+        row.addWidget(self.save_button, 0)
         return row
 
     # --- load and save ----------------------------------------------------------------------
