@@ -1,4 +1,4 @@
-"""Draw the application icon with QPainter and write resources/icons/shop_desk.{png,ico}.
+"""Draw the application icon with QPainter and write resources/icons/shop-desk.{png,ico}.
 
     python tools/make_icons.py
 
@@ -85,8 +85,8 @@ def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     OUT.mkdir(parents=True, exist_ok=True)
     images = [png_bytes(draw(size)) for size in ICO_SIZES]
-    (OUT / "shop_desk.png").write_bytes(images[-1])
-    (OUT / "shop_desk.ico").write_bytes(ico_bytes(images, ICO_SIZES))
+    (OUT / "shop-desk.png").write_bytes(images[-1])
+    (OUT / "shop-desk.ico").write_bytes(ico_bytes(images, ICO_SIZES))
     del app
     return 0
 

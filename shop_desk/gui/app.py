@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shop_desk import APP_NAME, i18n, paths
@@ -141,6 +141,7 @@ def run_gui(db_url: str | None, data_folder: Path, demo: bool = False) -> int:
 
     tasks = TaskRunner()
     startup = Startup(app, tasks, db_url, data_folder, demo)
+    startup.exit_requested.connect(app.exit)
     try:
         startup.begin()
         return app.exec()
@@ -154,6 +155,8 @@ def run_gui(db_url: str | None, data_folder: Path, demo: bool = False) -> int:
 
 class Startup(QObject):
     """Show the window at once; open the database in the write lane; then attach the context."""
+
+    exit_requested = Signal(int)  # the database cannot be opened: run_gui exits with this code
 
     def __init__(self, app, tasks, db_url: str | None, folder: Path, demo: bool) -> None:
         super().__init__()
@@ -201,7 +204,7 @@ class Startup(QObject):
                 "App", "The shop's data could not be opened: {error}"
             ).format(error=error)
         QMessageBox.critical(self.window, "Shop Desk", text)
-        self.app.exit(2)
+        self.exit_requested.emit(2)
 
 
 # --- demo shop ----------------------------------------------------------------------------

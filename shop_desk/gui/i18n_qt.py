@@ -16,7 +16,7 @@ from PySide6.QtGui import QIcon
 from shop_desk import paths
 
 QM_STEM = "shop_desk"
-ICON_STEM = "shop_desk"
+ICON_STEM = "shop-desk"
 
 
 def translations_dir() -> Path:

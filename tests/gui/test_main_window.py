@@ -216,7 +216,12 @@ def _env(home: Path) -> dict:
 
 @pytest.mark.slow
 def test_self_test_passes(tmp_path):
-    code = "from shop_desk.gui.app import self_test; raise SystemExit(self_test())"
+    # Qt modules build.spec leaves out of the frozen build must not be needed.
+    excluded = ["PySide6.QtTest", "PySide6.QtNetwork", "PySide6.QtSql", "PySide6.QtQml"]
+    code = (
+        f"import sys; sys.modules.update(dict.fromkeys({excluded!r})); "
+        "from shop_desk.gui.app import self_test; raise SystemExit(self_test())"
+    )
     env = _env(tmp_path / "home")
     env.pop("QT_QPA_PLATFORM")  # it must choose offscreen by itself without a display
     env.pop("DISPLAY", None)
@@ -268,3 +273,44 @@ def test_demo_flag_marks_the_window(qtbot, ctx):
     qtbot.addWidget(win)
     assert "demo" in win.shop_label.text()
     QTimer.singleShot(0, win.close)
+
+
+def test_unopenable_data_folder_says_so(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from shop_desk.gui.app import Startup
+
+    not_a_folder = tmp_path / "shop"
+    not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
+    tasks = TaskRunner()
+    startup = Startup(QApplication.instance(), tasks, None, not_a_folder, False)
+    qtbot.addWidget(startup.window)
+    texts: list[str] = []
+    when_modal(lambda box: (texts.append(box.text()), box.accept()), kind=QMessageBox)
+    try:
+        with qtbot.waitSignal(startup.exit_requested, timeout=10000) as exit_requested:
+            startup.begin()
+    finally:
+        tasks.shutdown()
+    assert exit_requested.args == [2]
+    assert "Cannot create the data folder" in texts[0]
+    assert startup.ctx is None and startup.window.pages == {}
+
+
+def test_startup_attaches_the_context_once_the_database_is_open(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from shop_desk.gui.app import Startup
+
+    tasks = TaskRunner()
+    startup = Startup(QApplication.instance(), tasks, None, tmp_path / "数据", False)
+    qtbot.addWidget(startup.window)
+    try:
+        startup.begin()
+        qtbot.waitUntil(lambda: startup.ctx is not None, timeout=20000)
+        assert startup.window.current_key == "counter"
+        assert startup.window.db_label.text().endswith("shop.sqlite3")
+    finally:
+        tasks.shutdown()
+        if startup.ctx is not None:
+            startup.ctx.db.dispose()
