@@ -320,3 +320,23 @@ def test_returns_dialog_finds_a_sale_by_number(qtbot, ctx, shop, page):
     dialog.find_sale()
     assert dialog.sales == [] and "99999" in dialog.message.text()
     assert not dialog.return_button.isEnabled() and not dialog.void_button.isEnabled()
+
+
+def test_quantity_typed_in_the_cell_updates_the_total(qtbot, ctx, shop, page):
+    scan(qtbot, page, COLA)
+    index = page.model.index(0, CartModel.QTY)
+    assert page.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert page.model.setData(index, 4)
+    assert page.total_label.text() == "¥12.00"
+    assert not page.model.setData(index, 0)  # refused with the reason, nothing changed
+    assert page.cart.lines[0].qty == 4 and "between 1 and" in page.message.text()
+
+
+def test_archived_product_is_refused_at_the_counter(qtbot, ctx, shop, page):
+    from shop_desk.inventory.products import set_active
+
+    with ctx.db.session() as s:
+        set_active(s, shop["zero"], False)
+    scan(qtbot, page, ZERO)
+    assert page.cart.lines == []
+    assert "archived" in page.message.text()

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
+from shop_desk.db.engine import storage_error
 from shop_desk.errors import InputError, ShopDeskError
 from shop_desk.gui.cart_model import CartModel
 from shop_desk.gui.context import AppContext
@@ -52,6 +54,7 @@ class CounterPage(QWidget):
         self.cart = Cart()
         self.model = CartModel(self.cart, self)
         self.model.rejected.connect(self._refused)
+        self.model.dataChanged.connect(lambda *_: self.update_totals())  # a quantity typed in
         self.busy = False  # a checkout is being written
         self._queued: list[str] = []  # scans that arrived while the sale was being written
         self._pick_query = ""
@@ -212,17 +215,21 @@ class CounterPage(QWidget):
                 self._pick(self.pick_list.currentItem())
             return
         self._live.stop()
-        with self.ctx.db.read() as session:
-            found = lookup_code(session, text)
-            if found is not None:
-                self.add_product(*found)
-                return
-            if self.pick_list.isVisible() and self._pick_query == text:
-                self._pick(self.pick_list.currentItem())
-                return
-            if not looks_like_code(text):
-                self._search(session, text, add_single=True)
-                return
+        try:
+            with self.ctx.db.read() as session:
+                found = lookup_code(session, text)
+                if found is not None:
+                    self.add_product(*found)
+                    return
+                if self.pick_list.isVisible() and self._pick_query == text:
+                    self._pick(self.pick_list.currentItem())
+                    return
+                if not looks_like_code(text):
+                    self._search(session, text, add_single=True)
+                    return
+        except SQLAlchemyError as exc:  # e.g. the PostgreSQL server went away
+            self._refused(str(storage_error(exc)))
+            return
         self.unknown_code(text)
 
     def _search(self, session, text: str, add_single: bool) -> None:
