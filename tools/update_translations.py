@@ -124,6 +124,22 @@ def ts_messages(ts: Path) -> dict[tuple[str, str], tuple[str, bool]]:
     return result
 
 
+def qm_differences(qm: Path, messages: dict[tuple[str, str], tuple[str, bool]]) -> list:
+    """Messages the compiled .qm translates otherwise than the .ts says (by meaning, not bytes:
+    another Qt version's lrelease may lay the file out differently)."""
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    if not translator.load(str(qm)):
+        return [("", "", "the .qm does not load")]
+    wrong = []
+    for (context, source), (text, finished) in messages.items():
+        expected = text if finished else ""
+        if translator.translate(context, source) != expected:
+            wrong.append((context, source, expected))
+    return wrong
+
+
 def build(folder: Path) -> tuple[Path, Path, list[tuple[str, str, str]]]:
     """Build the .ts and .qm into folder (the committed .ts seeds it, as lupdate merges)."""
     ts, qm = folder / TS.name, folder / QM.name
@@ -150,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         report(missing)
         if args.check:
             same = TS.exists() and ts_messages(ts) == ts_messages(TS)
-            same = same and QM.exists() and qm.read_bytes() == QM.read_bytes()
+            same = same and QM.exists() and not qm_differences(QM, ts_messages(ts))
             print("up to date" if same else "out of date: run tools/update_translations.py")
             return 0 if same and not missing else 1
         shutil.copyfile(ts, TS)
