@@ -314,3 +314,19 @@ def test_startup_attaches_the_context_once_the_database_is_open(qtbot, tmp_path)
         tasks.shutdown()
         if startup.ctx is not None:
             startup.ctx.db.dispose()
+
+
+def test_error_raised_in_a_qt_slot_reaches_the_hook(qtbot):
+    hook = ExceptionHook().install()
+    shown = []
+    when_modal(lambda d: (shown.append(d.details.toPlainText()), d.accept()), kind=ErrorDialog)
+
+    def slot() -> None:
+        raise KeyError("raised in a timer slot")
+
+    try:
+        QTimer.singleShot(0, slot)
+        qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    finally:
+        hook.uninstall()
+    assert "raised in a timer slot" in shown[0]
