@@ -330,3 +330,44 @@ def test_error_raised_in_a_qt_slot_reaches_the_hook(qtbot):
     finally:
         hook.uninstall()
     assert "raised in a timer slot" in shown[0]
+
+
+SECOND_COPY = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from shop_desk.gui.app import application, run_gui
+
+app = application()
+said = []
+
+def answer():
+    box = QApplication.activeModalWidget()
+    if box is None:
+        QTimer.singleShot(20, answer)
+        return
+    said.append(box.text())
+    box.accept()
+
+QTimer.singleShot(0, answer)
+code = run_gui(None, Path(sys.argv[1]), False)
+print(code, said[0] if said else "")
+"""
+
+
+@pytest.mark.slow
+def test_second_copy_on_the_same_folder_says_so_and_exits_1(tmp_path):
+    home = tmp_path / "home"
+    first = single_instance(home)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SECOND_COPY, str(home)],
+            env=_env(home),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        first.unlock()
+    assert done.stdout.startswith("1 Shop Desk is already open"), done.stdout + done.stderr
