@@ -208,28 +208,35 @@ class Startup(QObject):
 
 
 # --- demo shop ----------------------------------------------------------------------------
-def fill_demo(ctx, window) -> None:
-    """Generate the demo shop in the write lane, under a progress dialog, if it is empty."""
+def fill_demo(ctx, window, **options):
+    """Generate the demo shop in the write lane under a progress dialog, if the shop is empty.
+
+    options go to ensure_demo (products=, days=: a small demo for tests). Returns the
+    progress dialog, or None when there is nothing to do.
+    """
     try:
         from shop_desk.demo import ensure_demo
     except ImportError:
         ctx.events.status_message.emit(
             QCoreApplication.translate("App", "The demo data is not part of this version.")
         )
-        return
+        return None
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QProgressDialog
     from sqlalchemy import func, select
 
     from shop_desk.db.models import Product
+    from shop_desk.settings import load_settings
 
     with ctx.db.read() as session:
         if session.scalar(select(func.count(Product.id))):
-            return
+            return None
     dialog = QProgressDialog(
         QCoreApplication.translate("App", "Preparing the demo shop…"), "", 0, 0, window
     )
     dialog.setCancelButton(None)
     dialog.setWindowTitle("Shop Desk")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no sale into a half-made shop
     dialog.setMinimumDuration(0)
     dialog.show()
 
@@ -239,8 +246,11 @@ def fill_demo(ctx, window) -> None:
         if p.message:
             dialog.setLabelText(p.message)
 
-    def done(_result) -> None:
+    def done(_created) -> None:
+        with ctx.db.read() as session:
+            ctx.settings = load_settings(session)  # the demo names the shop
         dialog.close()
+        ctx.events.settings_changed.emit()
         ctx.events.products_changed.emit()
         ctx.events.stock_changed.emit()
         ctx.events.status_message.emit(QCoreApplication.translate("App", "The demo shop is ready."))
@@ -250,7 +260,8 @@ def fill_demo(ctx, window) -> None:
         raise error  # the exception hook logs it and shows the details
 
     db = ctx.db
-    ctx.tasks.run(lambda: ensure_demo(db), done, failed, progress, write=True)
+    ctx.tasks.run(lambda: ensure_demo(db, **options), done, failed, progress, write=True)
+    return dialog
 
 
 # --- start-up probe (benchmarks/bench_startup.py) ------------------------------------------

@@ -371,3 +371,23 @@ def test_second_copy_on_the_same_folder_says_so_and_exits_1(tmp_path):
     finally:
         first.unlock()
     assert done.stdout.startswith("1 Shop Desk is already open"), done.stdout + done.stderr
+
+
+def test_demo_shop_is_generated_under_a_progress_dialog(qtbot, ctx):
+    from sqlalchemy import func, select
+
+    from shop_desk.db.models import Product
+    from shop_desk.gui.app import fill_demo
+
+    ctx.demo = True
+    ctx.settings = ShopSettings()
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(ctx.events.products_changed, timeout=120000):
+        dialog = fill_demo(ctx, win, products=30, days=30)
+        assert dialog is not None and dialog.isVisible()
+    assert not dialog.isVisible()
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count(Product.id))) == 30
+    assert ctx.settings.shop_name and ctx.settings.shop_name in win.shop_label.text()
+    assert fill_demo(ctx, win) is None  # not empty any more: nothing to do
