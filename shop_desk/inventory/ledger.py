@@ -6,7 +6,8 @@ moves with the same rules (see lots_after) and must find the same caches.
 
 Stock value is the sum of the moves' value_fen. A move that takes stock out is valued at the
 moving average; units sold past zero are valued at the last known unit cost, so the value can
-go below zero with on hand and is settled by the next receipt.
+go below zero with on hand; the next incoming move revalues what is then left at its own unit
+cost (incoming_change), so the average never turns negative.
 """
 
 from __future__ import annotations
@@ -81,6 +82,18 @@ def consume_lots(lots: list[LotState], qty: int, lot_id: int | None = None) -> N
         qty -= take
 
 
+def incoming_change(on_hand: int, stock_value: int, qty: int, value_fen: int) -> int:
+    """Change of stock value for `qty` units coming in at `value_fen` in all.
+
+    Units sold past zero were costed at the last known cost; when stock arrives, the position
+    left after settling them is valued at the new units' cost, so the average can never turn
+    negative (or absurd) because the borrowed units were cheaper or dearer.
+    """
+    if on_hand >= 0:
+        return value_fen
+    return mul_div_round(value_fen, on_hand + qty, qty) - stock_value
+
+
 def incoming_lot_qty(on_hand_before: int, qty: int) -> int:
     """Units of a positive move that land in its new lot (a deficit is settled first)."""
     return max(0, on_hand_before + qty) - max(0, on_hand_before)
@@ -138,7 +151,7 @@ def post_move(
         session.add(new_lot)
         session.flush()
         lot_id = new_lot.id
-        change = value_fen
+        change = incoming_change(before, product.stock_value_fen, qty, value_fen)
     else:
         if value_fen is not None:
             raise InputError("value_fen is computed for outgoing moves")
