@@ -1,0 +1,231 @@
+"""Catalog sync of a generated 1,000,000-offer feed served by nginx on 127.0.0.1.
+
+    python benchmarks/bench_catalog_sync.py [--offers 1000000]
+
+Prints one JSON object:
+- baseline_s: raw sqlite3 executemany upsert of the same pre-parsed rows, then an FTS5
+  trigram index over their names (the issue's yardstick), in a process of its own;
+- first_sync_s, peak_rss_mb: a full first sync (download, hash, decompress, parse, validate,
+  apply, price history, GTIN links, search index), in a process of its own; ratio to baseline;
+- incremental_s: a 10,000-record change file; unchanged_ms: a sync answered by 304;
+- search: p95 over a mix of 2-6 character Chinese fragments, initials and barcode prefixes;
+- during a second full sync run under a Qt event loop: the longest stall of the GUI event
+  loop, and the waits of checkouts made every 200 ms at the counter meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import OUT, REPO, emit, summary_ms
+from catalog_feed import build
+
+sys.path.insert(0, str(REPO))
+from tests.nginx_server import NGINX, Nginx
+
+BASELINE = r"""
+import gzip, json, sqlite3, sys, time
+rows = []
+with gzip.open(sys.argv[1], "rt", encoding="utf-8") as f:
+    for line in f:
+        r = json.loads(line)
+        rows.append((1, r["sku"], 1, r.get("gtin"), r["name"], r["category"], r["pack_size"],
+                     json.dumps([[t["min_packs"], t["unit_price_fen"]] for t in r["tiers"]]),
+                     r["tiers"][0]["unit_price_fen"], r["moq_packs"], r["multiple_packs"],
+                     r.get("available_packs")))
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+db.execute("CREATE TABLE offers (id INTEGER PRIMARY KEY, supplier_id, sku, valid_from, gtin,"
+           " name, category, pack_size, tiers, price_fen, moq, multiple, available,"
+           " UNIQUE (supplier_id, sku))")
+start = time.perf_counter()
+db.execute("BEGIN")
+db.executemany("INSERT INTO offers (supplier_id, sku, valid_from, gtin, name, category,"
+               " pack_size, tiers, price_fen, moq, multiple, available)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (supplier_id, sku) DO UPDATE SET"
+               " name = excluded.name, tiers = excluded.tiers, price_fen = excluded.price_fen",
+               rows)
+db.execute("COMMIT")
+upsert = time.perf_counter() - start
+db.execute("CREATE VIRTUAL TABLE offers_fts USING fts5(name, content='offers',"
+           " content_rowid='id', tokenize='trigram')")
+db.execute("INSERT INTO offers_fts(offers_fts) VALUES ('rebuild')")
+print(json.dumps({"baseline_s": time.perf_counter() - start, "upsert_s": upsert}))
+"""
+
+SYNC = r"""
+import json, resource, sys, time
+from pathlib import Path
+from shop_desk.db.engine import open_database
+from shop_desk.db.models import CatalogSource, Product
+from shop_desk.catalog.sync import sync_source
+from shop_desk.progress import run_job
+db = open_database(folder=Path(sys.argv[1]))
+with db.session() as s:
+    src = CatalogSource(kind="http", name="bench", location=sys.argv[2]); s.add(src); s.flush()
+    sid = src.id
+start = time.perf_counter()
+outcome = run_job(sync_source(db, sid, work_dir=Path(sys.argv[1]) / "dl"))
+print(json.dumps({"first_sync_s": time.perf_counter() - start, "upserts": outcome.upserts,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+GUI_DURING_SYNC = r"""
+import json, os, sys, threading, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from shop_desk.db.engine import open_database
+from shop_desk.db.models import CatalogSource, Product
+from shop_desk.gui.catalog.sync_runner import SyncRunner
+from shop_desk.gui.context import AppContext, Events
+from shop_desk.gui.tasks import TaskRunner
+from shop_desk.inventory.counter import Cart, checkout
+from shop_desk.inventory.products import ProductData, create_product
+from shop_desk.inventory.stock import receive_stock
+from shop_desk.settings import ShopSettings
+
+folder = Path(sys.argv[1])
+db = open_database(folder=folder)
+with db.session() as s:
+    src = CatalogSource(kind="http", name="bench", location=sys.argv[2]); s.add(src); s.flush()
+    sid = src.id
+    product = create_product(s, ProductData(name="可口可乐", retail_price_fen=300))
+    receive_stock(s, product.id, 100000, 100000 * 200)
+    pid = product.id
+app = QApplication([])
+ctx = AppContext(db, ShopSettings(), TaskRunner(), Events())
+runner = SyncRunner(ctx)
+gaps, last = [], [time.perf_counter()]
+def tick():
+    now = time.perf_counter(); gaps.append(now - last[0]); last[0] = now
+timer = QTimer(); timer.setInterval(10); timer.timeout.connect(tick); timer.start()
+waits, stop = [], threading.Event()
+def counter():
+    till = open_database(folder=folder)  # a second connection, as another window would use
+    while not stop.is_set():
+        started = time.perf_counter()
+        with till.session() as s:
+            cart = Cart(); cart.add(s.get(Product, pid)); checkout(s, cart)
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.2)
+thread = threading.Thread(target=counter, daemon=True)
+started = time.perf_counter()
+runner.finished.connect(lambda _r: app.quit())
+QTimer.singleShot(0, lambda: (thread.start(), runner.sync([sid])))
+app.exec()
+stop.set(); thread.join()
+waits.sort(); gaps.sort()
+print(json.dumps({"gui_sync_s": time.perf_counter() - started,
+                  "gui_max_stall_ms": round(gaps[-1] * 1000, 1),
+                  "gui_stalls_over_100ms": sum(g > 0.1 for g in gaps),
+                  "checkouts_during_sync": len(waits),
+                  "checkout_wait_max_ms": round(waits[-1] * 1000, 1),
+                  "checkout_wait_p99_ms": round(waits[int(len(waits) * 0.99) - 1] * 1000, 1)}))
+"""
+
+
+def run_json(code: str, *args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def search_queries(names: list[str], rng: random.Random, per_kind: int = 100) -> list[str]:
+    from shop_desk.text import char_initials
+
+    queries = []
+    for _ in range(per_kind):
+        name = rng.choice(names).split()[0]
+        size = rng.randint(2, min(6, len(name)))
+        start = rng.randint(0, len(name) - size)
+        queries.append(name[start : start + size])
+        queries.append(char_initials(rng.choice(names))[: rng.randint(2, 5)])
+        queries.append("69" + "".join(rng.choice("0123456789") for _ in range(rng.randint(2, 6))))
+    return queries
+
+
+def measure_search(db, rng) -> dict:
+    from sqlalchemy import text
+
+    from shop_desk.catalog.offers import search_offers
+
+    with db.session(write=False) as s:
+        names = [
+            r[0] for r in s.execute(text("SELECT name FROM offers ORDER BY random() LIMIT 2000"))
+        ]
+        queries = search_queries(names, rng)
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            search_offers(s, query, limit=50)
+            times.append(time.perf_counter() - started)
+    return summary_ms(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if NGINX is None:
+        raise SystemExit("nginx is not installed (apt-get install nginx-light)")
+    feed = build(args.offers)
+    work = OUT / f"catalog-sync-{args.offers}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    served = work / "served"
+    shutil.copytree(feed, served)
+    shutil.copy(served / "feed.json", served / "feed-1.json")
+    server = Nginx(served, work / "nginx")
+    try:
+        result = {"offers": args.offers}
+        result.update(
+            run_json(BASELINE, str(feed / "snapshots/1.ndjson.gz"), str(work / "baseline.sqlite3"))
+        )
+        result.update(run_json(SYNC, str(work / "shop"), server.url))
+        result["ratio_to_baseline"] = round(result["first_sync_s"] / result["baseline_s"], 2)
+        result.update(after_first_sync(work / "shop", served, server.url))
+        shutil.copy(served / "feed-1.json", served / "feed.json")
+        result.update(run_json(GUI_DURING_SYNC, str(work / "shop-gui"), server.url))
+    finally:
+        server.stop()
+    emit(result)
+
+
+def after_first_sync(folder: Path, served: Path, url: str) -> dict:
+    from shop_desk.catalog.sync import sync_source
+    from shop_desk.db.engine import open_database
+    from shop_desk.progress import run_job
+
+    db = open_database(folder=folder)
+    started = time.perf_counter()
+    assert run_job(sync_source(db, 1, work_dir=folder / "dl")).status == "unchanged"
+    unchanged_ms = (time.perf_counter() - started) * 1000
+    shutil.copy(served / "feed-2.json", served / "feed.json")
+    started = time.perf_counter()
+    outcome = run_job(sync_source(db, 1, work_dir=folder / "dl"))
+    incremental_s = time.perf_counter() - started
+    search = measure_search(db, random.Random(5))
+    return {
+        "unchanged_ms": round(unchanged_ms, 1),
+        "incremental_s": round(incremental_s, 3),
+        "incremental_records": outcome.upserts,
+        "search": search,
+    }
+
+
+if __name__ == "__main__":
+    main()
