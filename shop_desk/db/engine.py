@@ -122,6 +122,15 @@ class Database:
         return True
 
     def dispose(self) -> None:
+        if self.is_sqlite:
+            # Let SQLite refresh the statistics its planner needs (cheap; what SQLite advises
+            # before closing): after an import, without them a page of the stock list can
+            # pick a poor index.
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except OperationalError:
+                pass
         self.engine.dispose()
 
 

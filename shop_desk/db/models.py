@@ -57,9 +57,20 @@ class Product(Base):
     shelf_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     min_display_qty: Mapped[int] = mapped_column(Integer, default=0)
     short_code: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # No index on `active`: nearly every product is active, and without statistics SQLite's
+    # planner then picked it and sorted the whole table for a page of the stock list.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    # The stock list sorts by these (a page of 100,000 products in a few ms, not a full sort).
+    __table_args__ = (
+        Index("ix_products_name_pinyin", "name_pinyin"),
+        Index("ix_products_category_pinyin", "category", "name_pinyin"),
+        Index("ix_products_on_hand", "on_hand"),
+        Index("ix_products_retail_price", "retail_price_fen"),
+        Index("ix_products_stock_value", "stock_value_fen"),
+    )
 
     barcodes: Mapped[list[Barcode]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="Barcode.code"
@@ -87,7 +98,10 @@ class Lot(Base):
     qty_received: Mapped[int] = mapped_column(Integer)
     qty_left: Mapped[int] = mapped_column(Integer)  # cache, recomputed by check
 
-    __table_args__ = (Index("ix_lots_product_left", "product_id", "qty_left"),)
+    __table_args__ = (
+        Index("ix_lots_product_left", "product_id", "qty_left"),
+        Index("ix_lots_expiry", "expiry_date"),
+    )
 
 
 class StockMove(Base):
