@@ -52,6 +52,20 @@ def test_json_catalogs_are_valid_and_keep_placeholders():
         assert not bad, f"{path.name}: placeholders differ or empty: {bad[:5]}"
 
 
+def test_json_catalogs_agree_on_shared_strings():
+    """The catalogs are merged into one: a source in two files must read the same in both."""
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for path in sorted(CATALOG_DIR.glob("*.json")):
+        for source, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if source in seen and seen[source][1] != text:
+                conflicts.append(
+                    f"{source!r}: {seen[source][0]} {seen[source][1]!r}, {path.name} {text!r}"
+                )
+            seen.setdefault(source, (path.name, text))
+    assert not conflicts, "one translation per source, please:\n" + "\n".join(conflicts)
+
+
 def test_every_qt_message_has_a_finished_translation():
     messages = ut.ts_messages(ut.TS)
     assert len(messages) > 100
