@@ -36,6 +36,7 @@ from _common import DATA, OUT, emit
 from shop_desk.db import SCHEMA_HEAD
 from shop_desk.db.engine import open_database
 from shop_desk.inventory.ledger import (
+    incoming_change,
     incoming_lot_qty,
     outgoing_value,
     summary_delta,
@@ -44,7 +45,7 @@ from shop_desk.money import mul_div_round
 from shop_desk.paths import database_path
 from shop_desk.text import gtin_with_check_digit, pinyin_keys
 
-BUILDER_VERSION = 1  # bump when the generated data changes (invalidates the cache)
+BUILDER_VERSION = 2  # bump when the generated data changes (invalidates the cache)
 
 FLAVOURS = [
     "", "无糖", "低糖", "原味", "香辣味", "草莓味", "柠檬味", "经典装", "家庭装", "迷你装",
@@ -194,7 +195,7 @@ class Ledger:
             if lot_qty > 0:
                 bisect.insort(st.lots, ((expiry is None, expiry or "", lot[0]), lot))
             lot_id = lot[0]
-            change = value
+            change = incoming_change(before, st.value, qty, value)
         else:
             change = -outgoing_value(before, st.value, st.last_cost, -qty)
             self._consume(st, -qty, lot_id)

@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -197,7 +197,6 @@ class LedgerMachine(RuleBasedStateMachine):
             self.rejected(lambda s: return_items(s, sale_id, {}))
             return
         line_id, _, left = data.draw(st.sampled_from(open_lines))
-        assume(self.lines[line_id].cost >= 0)  # the known bug: sold at a negative average
         n = data.draw(st.integers(1, left + 2))
         if n > left:  # more than is left on the line: refused, nothing written
             self.rejected(lambda s: return_items(s, sale_id, {line_id: n}))
@@ -217,7 +216,6 @@ class LedgerMachine(RuleBasedStateMachine):
         if not any(left.values()):
             self.rejected(lambda s: void_sale(s, sale_id))
             return
-        assume(all(self.lines[i].cost >= 0 for i, n in left.items() if n))  # the known bug
         self.tick(1)
         with self.db.session() as s:
             void_sale(s, sale_id, at=self.now)
