@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -57,7 +57,6 @@ from shop_desk.inventory.products import (
 )
 from shop_desk.money import format_fen
 from shop_desk.progress import Job, Progress, run_job
-from shop_desk.text import normalize
 
 MAX_PRODUCT_ROWS = 200_000
 HIGH_PRICE_FEN = 1_000_000  # ¥10,000: possible for a shop item, but worth a second look
@@ -226,9 +225,10 @@ class ProductImportPreview:
 
 @dataclass
 class ImportResult:
-    created: int
-    updated: int
-    message: str
+    created: int  # products (or, for sales history, product-days) added
+    updated: int  # products changed (product-days replaced)
+    message: str  # a translated sentence for the owner
+    unchanged: int = 0  # products the file matched but did not change
 
     def __str__(self) -> str:
         return self.message
@@ -568,39 +568,49 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
     _resolve(session, rows, problems, header=None)
     if problems.error_count:
         raise InputError(refusal(problems.errors, problems.error_count))
-    created = updated = 0
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
     total = len(rows)
     for done, row in enumerate(rows):
         try:
-            if row.product_id is None:
-                create_product(session, row.data)
-                created += 1
-            else:
-                update_product(session, row.product_id, _merged(session, row))
-                updated += 1
+            counts[_apply_row(session, row)] += 1
         except InputError as exc:
             raise InputError(str(RowError(row.line, "", str(exc)))) from exc
         if done % 200 == 0:
             yield Progress(done, total, tr("Importing products…"))
     yield Progress(total, total, tr("Importing products…"))
     return ImportResult(
-        created,
-        updated,
+        counts["created"],
+        counts["updated"],
         tr(
-            "Imported {created} new products and updated {updated}.",
-            created=created,
-            updated=updated,
+            "Imported {created} new products, updated {updated}, {unchanged} unchanged.",
+            **counts,
         ),
+        counts["unchanged"],
     )
 
 
-def _merged(session: Session, row: ProductRow) -> ProductData:
+def _apply_row(session: Session, row: ProductRow) -> str:
+    if row.product_id is None:
+        create_product(session, row.data)
+        return "created"
+    stored = data_of(get_product(session, row.product_id))
+    merged = _merged(stored, row)
+    if _same(merged, stored):
+        return "unchanged"  # re-importing a list: most rows say nothing new
+    update_product(session, row.product_id, merged)
+    return "updated"
+
+
+def _merged(stored: ProductData, row: ProductRow) -> ProductData:
     """The stored product with what this row sets; barcodes are added, never removed."""
-    data = data_of(get_product(session, row.product_id))
+    data = replace(stored)
     for attr in row.present - {"barcodes"}:
         setattr(data, attr, getattr(row.data, attr))
-    codes = dict(data.barcodes)
+    codes = dict(stored.barcodes)
     codes.update(row.data.barcodes)
     data.barcodes = list(codes.items())
-    data.name = normalize(data.name)
     return data
+
+
+def _same(a: ProductData, b: ProductData) -> bool:
+    return replace(a, barcodes=sorted(a.barcodes)) == replace(b, barcodes=sorted(b.barcodes))
