@@ -410,3 +410,26 @@ def test_header_searched_on_other_sheets(tmp_path):
     book.save(path)
     with open_detected(path, PRODUCT_FIELDS, ("name",)) as table:
         assert table.info.sheet == "商品"
+
+
+def test_every_importing_message_has_a_chinese_translation():
+    import ast
+    import json
+
+    from shop_desk.i18n import placeholders
+
+    root = Path(__file__).resolve().parents[1]
+    catalog = {}
+    for name in ("core.json", "importing.json"):
+        path = root / "resources" / "translations" / "zh_CN" / name
+        catalog.update(json.loads(path.read_text(encoding="utf-8")))
+    sources = set()
+    for path in (root / "shop_desk" / "importing").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
+                assert isinstance(node.args[0], ast.Constant), f"{path.name}: literal strings only"
+                sources.add(node.args[0].value)
+    assert len(sources) > 50
+    missing = sorted(s for s in sources if s not in catalog)
+    assert not missing
+    assert all(placeholders(catalog[s]) == placeholders(s) for s in sources)

@@ -211,6 +211,14 @@ class ProductImportPreview:
         return self.error_count == 0
 
     def summary(self) -> str:
+        if not self.checked:  # not matched against a database: new vs update unknown
+            return tr(
+                "{file}: {rows} products read, {errors} errors, {warnings} warnings.",
+                file=self.path.name,
+                rows=len(self.rows),
+                errors=self.error_count,
+                warnings=self.warning_count,
+            )
         return tr(
             "{file}: {rows} products read ({new} new, {updated} to update), "
             "{errors} errors, {warnings} warnings.",

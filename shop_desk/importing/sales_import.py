@@ -199,12 +199,22 @@ class SalesImportPreview:
         return sum(1 for d in self.days if d.replaces)
 
     def summary(self) -> str:
+        if not self.checked:  # products not identified yet: rows and days only
+            return tr(
+                "{file}: {rows} rows from {first} to {last}, {errors} errors, {warnings} warnings.",
+                file=self.path.name,
+                rows=self.row_count,
+                first=self.first_day or "-",
+                last=self.last_day or "-",
+                errors=self.error_count,
+                warnings=self.warning_count,
+            )
         return tr(
             "{file}: {rows} rows, {days} product-days from {first} to {last} "
             "({replaced} replace earlier imports), {errors} errors, {warnings} warnings.",
             file=self.path.name,
             rows=self.row_count,
-            days=len(self.days) if self.checked else len(self.groups),
+            days=len(self.days),
             first=self.first_day or "-",
             last=self.last_day or "-",
             replaced=self.replace_count,
