@@ -21,9 +21,18 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shop_desk.clock import shop_day, utcnow
-from shop_desk.db.models import Barcode, Lot, Product, StockMove
+from shop_desk.db.models import (
+    Barcode,
+    CountLine,
+    CountSession,
+    Lot,
+    Product,
+    Sale,
+    SaleLine,
+    StockMove,
+)
 from shop_desk.demo.catalog import DemandProfile, DemoProduct, demo_products
-from shop_desk.demo.history import Counters, Simulation, local_instant
+from shop_desk.demo.history import Counters, NextIds, Simulation, local_instant
 from shop_desk.i18n import tr
 from shop_desk.progress import Progress
 from shop_desk.settings import load_settings, save_settings
@@ -56,19 +65,13 @@ def ensure_demo(
         first = end - timedelta(days=days - 1)
         items = demo_products(products)
         ids = _write_products(session, items, local_instant(first, 7))
-        simulation = Simulation(
-            session,
-            items,
-            ids,
-            first,
-            days,
-            lot_base=_next_id(session, Lot),
-            move_base=_next_id(session, StockMove),
-            seed=SEED,
-        )
-        yield Progress(5, 100, tr("Writing two years of sales…"))
+        yield Progress(2, 100, tr("Simulating the shop's customers…"))
+        tables = (Lot, StockMove, Sale, SaleLine, CountSession, CountLine)
+        next_ids = NextIds(*(_next_id(session, table) for table in tables))
+        simulation = Simulation(session, items, ids, first, days, ids=next_ids, seed=SEED)
+        yield Progress(4, 100, tr("Writing the sales history…"))
         job = simulation.run()
-        counts = yield from _scaled(job, 5, 95)
+        counts = yield from _scaled(job, 4, 97)
         _write_caches(session, simulation.finals())
         _fix_sequences(session)
         _write_settings(session)
@@ -123,9 +126,9 @@ def _write_products(session: Session, items: list[DemoProduct], at: datetime) ->
             }
         )
         codes += [{"code": c, "product_id": pid, "units": u} for c, u in item.barcodes]
-    session.execute(insert(Product), rows)
+    session.execute(insert(Product.__table__), rows)
     if codes:
-        session.execute(insert(Barcode), codes)
+        session.execute(insert(Barcode.__table__), codes)
     return ids
 
 
@@ -152,7 +155,8 @@ def _fix_sequences(session: Session) -> None:
         return
     from sqlalchemy import text
 
-    for table in ("products", "lots", "stock_moves"):
+    tables = ("products", "lots", "stock_moves", "sales", "sale_lines", "count_sessions")
+    for table in (*tables, "count_lines"):
         session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -173,11 +177,14 @@ def _log(counts: Counters) -> None:
     import logging
 
     logging.getLogger(__name__).info(
-        "demo shop: %d moves (%d receipts, %d sales, %d write-offs), %d lots, %d summary rows",
+        "demo shop: %d moves (%d receipts, %d sale lines in %d sales, %d write-offs, "
+        "%d count differences), %d lots, %d summary rows",
         counts.moves,
         counts.receipts,
+        counts.sale_lines,
         counts.sales,
         counts.waste,
+        counts.counted,
         counts.lots,
         counts.summaries,
     )
