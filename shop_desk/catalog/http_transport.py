@@ -112,9 +112,7 @@ def explain(response: requests.Response) -> InputError:
             )
         )
     if status == 404:
-        return InputError(
-            tr("The feed was not found at this address (404). Check the URL.", status=status)
-        )
+        return InputError(tr("The feed was not found at this address (404). Check the URL."))
     if status == 429 or status >= 500:
         return InputError(
             tr(
