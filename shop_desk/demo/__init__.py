@@ -4,10 +4,15 @@ two years of daily sales, generated on first use in its own data folder.
 The history ends yesterday (the day the demo is first opened), so the shop feels alive: the
 sales chart runs up to today, milk and bread bought this week expire in the next days, a few
 shelves are empty and wait for tomorrow's delivery. Generation is deterministic for a given
-end date: the same products, prices and sales every time.
+end date: the same products, prices, sales and lots every time and on every machine (shop
+days and quantities; the stored UTC instants follow the computer's time zone, so the shop
+opens at 09:00 local time wherever it runs). Tests pass end_date, and products/days for a
+smaller shop.
 
-    from shop_desk.demo import ensure_demo
+    from shop_desk.demo import demo_products, ensure_demo
     created = run_job(ensure_demo(db))      # False when the shop already has products
+    demo_products()                         # the ~800 products (name, barcodes, category,
+                                            # unit, retail and cost): supplier feeds use it
 
 NumPy is imported only while the history is generated.
 """
