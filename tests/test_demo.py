@@ -334,6 +334,7 @@ def test_barcodes_scan_at_the_counter(medium):
 # --- the full demo, once --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # about 25 s to generate and 35 s to check on a busy 2-core machine
 def test_full_demo(tmp_path):
     database = open_database(folder=tmp_path / "full")
     try:
