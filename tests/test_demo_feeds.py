@@ -13,7 +13,7 @@ END = date(2026, 11, 26)
 
 
 def test_three_sources_with_links_price_drops_and_new_arrivals(sqlite_db, tmp_path):
-    run_job(ensure_demo(sqlite_db, end_date=END, products=80, days=120))
+    run_job(ensure_demo(sqlite_db, end_date=END, products=80, days=120, with_sources=False))
     ids = run_job(
         build_demo_sources(
             sqlite_db, tmp_path / "feeds", demo_products(80), END + timedelta(days=1)

@@ -19,8 +19,10 @@ NumPy is imported only while the history is generated.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Generator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -53,12 +55,19 @@ MAX_DAYS = 3660
 
 
 def ensure_demo(
-    db, *, end_date: date | None = None, products: int | None = None, days: int = 730
+    db,
+    *,
+    end_date: date | None = None,
+    products: int | None = None,
+    days: int = 730,
+    with_sources: bool = True,
 ) -> Generator[Progress, None, bool]:
     """Fill an empty shop with the demo (a job: yields Progress, returns True if it did).
 
     end_date: the last day of history (default yesterday); products: how many (default all,
-    about 800; fewer keep each category's share); days: how long the history runs.
+    about 800; fewer keep each category's share); days: how long the history runs;
+    with_sources: also publish and sync the demo's wholesale sources (demo/feeds.py) in a
+    `demo-feeds` folder beside the database.
     """
     if not 1 <= days <= MAX_DAYS:
         raise ValueError("days must be between 1 and 3660")
@@ -80,8 +89,13 @@ def ensure_demo(
         _write_caches(session, simulation.finals())
         _fix_sequences(session)
         _write_settings(session)
-        yield Progress(100, 100, tr("The demo shop is ready."))
         _log(counts)
+    if with_sources:
+        from shop_desk.demo.feeds import build_demo_sources
+
+        folder = (db.folder or Path(tempfile.mkdtemp(prefix="shop-desk-demo-"))) / "demo-feeds"
+        yield from _scaled(build_demo_sources(db, folder, items, end + timedelta(days=1)), 97, 99)
+    yield Progress(100, 100, tr("The demo shop is ready."))
     return True
 
 
