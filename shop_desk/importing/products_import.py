@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from shop_desk.db.models import Barcode, Product
 from shop_desk.errors import InputError
@@ -576,6 +576,8 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
     _resolve(session, rows, problems, header=None)
     if problems.error_count:
         raise InputError(refusal(problems.errors, problems.error_count))
+    # Held for the loop: the session's identity map keeps only weak references.
+    matched = _preload(session, [r.product_id for r in rows if r.product_id is not None])
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     total = len(rows)
     for done, row in enumerate(rows):
@@ -586,6 +588,7 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
         if done % 200 == 0:
             yield Progress(done, total, tr("Importing products…"))
     yield Progress(total, total, tr("Importing products…"))
+    del matched
     return ImportResult(
         counts["created"],
         counts["updated"],
@@ -595,6 +598,16 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
         ),
         counts["unchanged"],
     )
+
+
+def _preload(session: Session, ids: list[int]) -> list[Product]:
+    """Load matched products with their barcodes in a few queries (kept in the session's
+    identity map, so get_product and data_of below do not query row by row)."""
+    loaded: list[Product] = []
+    for chunk in _chunks(sorted(ids)):
+        query = select(Product).where(Product.id.in_(chunk)).options(selectinload(Product.barcodes))
+        loaded.extend(session.scalars(query))
+    return loaded
 
 
 def _apply_row(session: Session, row: ProductRow) -> str:
