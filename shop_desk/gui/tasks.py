@@ -8,6 +8,7 @@ then drives a progress bar here, a progress line in the CLI, and runs plainly in
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,12 +23,17 @@ log = logging.getLogger(__name__)
 
 class _Relay(QObject):
     # Emitted from a worker thread; the receiver lives on the GUI thread (queued connection).
-    progress = Signal(object, object)
-    finished = Signal(object, object, object, object)
+    progress = Signal(int, object)
+    finished = Signal(int, object, object)
 
 
 class TaskRunner(QObject):
-    """run(job, on_done, on_error, on_progress, write=...) -> None, callbacks on the GUI thread."""
+    """run(job, on_done, on_error, on_progress, write=...) -> None, callbacks on the GUI thread.
+
+    Jobs and callbacks stay in a table on the GUI side; a worker gets only a task id and lets
+    go of the job before it reports back. So the last reference to a page's closure is always
+    dropped on the GUI thread: a Qt object destroyed from a worker thread crashes the program.
+    """
 
     busy_changed = Signal(bool)
 
@@ -36,9 +42,10 @@ class TaskRunner(QObject):
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-write")
         self._others = ThreadPoolExecutor(max_workers=4, thread_name_prefix="worker")
         self._relay = _Relay()
-        self._relay.progress.connect(lambda cb, p: cb(p))
+        self._relay.progress.connect(self._progress)
         self._relay.finished.connect(self._deliver)
-        self._pending = 0
+        self._tasks: dict[int, tuple] = {}
+        self._ids = itertools.count(1)
 
     def run(
         self,
@@ -49,34 +56,21 @@ class TaskRunner(QObject):
         *,
         write: bool = False,
     ) -> None:
-        self._pending += 1
-        if self._pending == 1:
+        task_id = next(self._ids)
+        self._tasks[task_id] = (job, on_done, on_error, on_progress)
+        if len(self._tasks) == 1:
             self.busy_changed.emit(True)
         pool = self._writes if write else self._others
-        pool.submit(self._work, job, on_done, on_error, on_progress)
+        pool.submit(_work, self._relay, self._tasks, task_id)
 
-    def _work(self, job, on_done, on_error, on_progress) -> None:
-        try:
-            result = job()
-            if inspect.isgenerator(result):
-                result = self._drain(result, on_progress)
-            self._relay.finished.emit(on_done, on_error, result, None)
-        except BaseException as exc:  # delivered to on_error on the GUI thread
-            log.exception("background task failed")
-            self._relay.finished.emit(on_done, on_error, None, exc)
+    def _progress(self, task_id: int, progress: Progress) -> None:
+        entry = self._tasks.get(task_id)
+        if entry is not None and entry[3] is not None:
+            entry[3](progress)
 
-    def _drain(self, generator, on_progress):
-        try:
-            while True:
-                item = next(generator)
-                if on_progress is not None and isinstance(item, Progress):
-                    self._relay.progress.emit(on_progress, item)
-        except StopIteration as stop:
-            return stop.value
-
-    def _deliver(self, on_done, on_error, result, error) -> None:
-        self._pending -= 1
-        if self._pending == 0:
+    def _deliver(self, task_id: int, result, error) -> None:
+        _job, on_done, on_error, _on_progress = self._tasks.pop(task_id)
+        if not self._tasks:
             self.busy_changed.emit(False)
         if error is None:
             if on_done is not None:
@@ -88,8 +82,33 @@ class TaskRunner(QObject):
 
     @property
     def idle(self) -> bool:
-        return self._pending == 0
+        return not self._tasks
 
     def shutdown(self) -> None:
+        """Wait for running jobs (queued ones are dropped): no worker outlives the runner."""
+        self._others.shutdown(wait=True, cancel_futures=True)
         self._writes.shutdown(wait=True)
-        self._others.shutdown(wait=False, cancel_futures=True)
+
+
+def _work(relay: _Relay, tasks: dict, task_id: int) -> None:
+    job = tasks[task_id][0]
+    try:
+        result = job()
+        job = None  # the GUI side drops the last reference, not this thread
+        if inspect.isgenerator(result):
+            result = _drain(relay, task_id, result)
+        relay.finished.emit(task_id, result, None)
+    except BaseException as exc:  # delivered to on_error on the GUI thread
+        job = None
+        log.exception("background task failed")
+        relay.finished.emit(task_id, None, exc)
+
+
+def _drain(relay: _Relay, task_id: int, generator):
+    try:
+        while True:
+            item = next(generator)
+            if isinstance(item, Progress):
+                relay.progress.emit(task_id, item)
+    except StopIteration as stop:
+        return stop.value
