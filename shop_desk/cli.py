@@ -151,7 +151,8 @@ def cmd_products(args, folder: Path) -> int:
             count = export_products(session, args.file)
         out(tr("Exported {n} products to {file}.", n=count, file=args.file))
         return 0
-    preview = preview_products(args.file)
+    with db.session(write=False) as session:  # so the preview tells new from updated
+        preview = preview_products(args.file, session=session)
     return _apply_preview(db, preview, apply_products, args.dry_run)
 
 
@@ -159,7 +160,9 @@ def cmd_sales(args, folder: Path) -> int:
     from shop_desk.importing import apply_sales, preview_sales
 
     db = _open(args, folder)
-    return _apply_preview(db, preview_sales(args.file), apply_sales, args.dry_run)
+    with db.session(write=False) as session:  # so the preview names the days it replaces
+        preview = preview_sales(args.file, session=session)
+    return _apply_preview(db, preview, apply_sales, args.dry_run)
 
 
 def _apply_preview(db, preview, apply: Callable, dry_run: bool) -> int:
