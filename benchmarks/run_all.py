@@ -50,7 +50,8 @@ def run_script(args: list[str], scale: list[str]) -> dict:
         result = json.loads(proc.stdout)
     except ValueError:
         result = {"error": f"exit {proc.returncode}", "stderr_tail": proc.stderr[-2000:]}
-    result.pop("machine", None)
+    machine = result.pop("machine", None) or {}
+    result["loadavg_1m"] = machine.get("loadavg_1m")  # how busy the machine was (tails)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
