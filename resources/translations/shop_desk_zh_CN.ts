@@ -449,7 +449,7 @@
         </message>
         <message>
             <source>Retail price</source>
-            <translation>售价</translation>
+            <translation>零售价</translation>
         </message>
         <message>
             <source>Cost</source>
@@ -473,7 +473,7 @@
         </message>
         <message>
             <source>Shelf life (days)</source>
-            <translation>保质期(天)</translation>
+            <translation>保质期（天）</translation>
         </message>
         <message>
             <source>Case barcode</source>
