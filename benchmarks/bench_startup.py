@@ -6,7 +6,9 @@ Each run spawns a fresh interpreter and measures, from the parent, the wall time
 child prints its JSON line (interpreter start included). The app's probe prints when the
 counter page has painted with the database open (ready_s, when a scan can be taken); it also
 reports shown_s, the main window's first paint, which comes earlier (the window is shown
-before the database opens). The wall time, the conservative figure, is judged. The app is
+before the database opens). Both are reported from process start: "shown" (the issue's
+"main window shown") and "ready" (the stricter "a scan can be taken"), each against 1.0 s and
+against 6x the bare window's first paint. The app is
 `python -m shop_desk` with SHOP_DESK_STARTUP_PROBE=1 and SHOP_DESK_HOME at the big shop; the
 yardstick is benchmarks/bare_window.py. Runs alternate (app, bare) after one warm-up each, so
 both see the same warm file cache. A last run with `-X importtime` lists which heavy modules
@@ -131,35 +133,46 @@ def measure(folder: Path, runs: int) -> dict:
     failed = [r for r in app_runs + bare_runs if "error" in r]
     if failed:
         return {"available": False, **failed[0]}
-    app_wall = [r["wall_s"] for r in app_runs]
+    # Wall time to the window's first paint: the probe prints later (counter ready), so take
+    # the probe's own gap between the two off the wall time.
+    app_ready = [r["wall_s"] for r in app_runs]
+    app_shown = [
+        round(r["wall_s"] - (r.get("ready_s", r["shown_s"]) - r["shown_s"]), 4) for r in app_runs
+    ]
     bare_wall = [r["wall_s"] for r in bare_runs]
     timed = run_once([sys.executable, "-X", "importtime", "-m", "shop_desk"], app_env)
     imports = imported_modules(timed.get("stderr", "")) if "error" not in timed else timed
-    app_median, bare_median = statistics.median(app_wall), statistics.median(bare_wall)
+    ready, shown = statistics.median(app_ready), statistics.median(app_shown)
+    bare = statistics.median(bare_wall)
     rss = statistics.median(r["rss_mb"] for r in app_runs if r.get("rss_mb") is not None)
     skip = ("wall_s", "shown_s", "ready_s", "rss_mb", "stderr")
     extra = {k: v for k, v in app_runs[-1].items() if k not in skip}
     return {
         "available": True,
         "app": {
-            "median_s": round(app_median, 3),
-            "runs_s": app_wall,
+            "shown_median_s": round(shown, 3),
+            "ready_median_s": round(ready, 3),
+            "shown_runs_s": app_shown,
+            "ready_runs_s": app_ready,
             "probe_shown_s": [r["shown_s"] for r in app_runs],
             "probe_ready_s": [r.get("ready_s") for r in app_runs],
             "rss_mb": rss,
             "probe_extra": extra,
         },
         "bare": {
-            "median_s": round(bare_median, 3),
+            "shown_median_s": round(bare, 3),
             "runs_s": bare_wall,
             "probe_shown_s": [r["shown_s"] for r in bare_runs],
             "rss_mb": statistics.median(r["rss_mb"] for r in bare_runs),
         },
-        "ratio": round(app_median / bare_median, 2),
+        "ratio_shown": round(shown / bare, 2),
+        "ratio_ready": round(ready / bare, 2),
         "imports": imports,
         "targets": {
-            "median_s<=1.0": app_median <= TARGET_S,
-            "ratio<=6": app_median / bare_median <= TARGET_RATIO,
+            "window_shown<=1.0s": shown <= TARGET_S,
+            "counter_ready<=1.0s": ready <= TARGET_S,
+            "shown_ratio<=6": shown / bare <= TARGET_RATIO,
+            "ready_ratio<=6": ready / bare <= TARGET_RATIO,
             "rss_mb<=150": rss <= TARGET_RSS_MB,
             "no_heavy_modules": not imports.get("heavy_imported", ["?"]),
         },
