@@ -112,3 +112,12 @@ def test_archived_product_cannot_be_sold(shop):
         product.active = False
         with pytest.raises(InputError, match="archived"):
             Cart().add(product)
+
+
+def test_a_refused_quantity_leaves_no_line_behind(shop):
+    db, cola, _ = shop
+    with db.session() as s:
+        cart = Cart()
+        with pytest.raises(InputError):
+            cart.add(s.get(Product, cola), 0)
+        assert cart.lines == []

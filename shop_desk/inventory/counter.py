@@ -38,6 +38,11 @@ class CartLine:
         return self.qty > self.on_hand
 
 
+def _check_qty(qty: int) -> None:
+    if not 1 <= qty <= MAX_LINE_QTY:
+        raise InputError(tr("A quantity must be between 1 and {max}.", max=MAX_LINE_QTY))
+
+
 @dataclass
 class Cart:
     lines: list[CartLine] = field(default_factory=list)
@@ -50,6 +55,7 @@ class Cart:
                 return index
         if not product.active:
             raise InputError(tr("{name} is archived and cannot be sold.", name=product.name))
+        _check_qty(units)  # before the line exists: a refused scan leaves nothing behind
         self.lines.append(
             CartLine(
                 product.id,
@@ -64,8 +70,7 @@ class Cart:
         return len(self.lines) - 1
 
     def set_qty(self, index: int, qty: int) -> None:
-        if not 1 <= qty <= MAX_LINE_QTY:
-            raise InputError(tr("A quantity must be between 1 and {max}.", max=MAX_LINE_QTY))
+        _check_qty(qty)
         self.lines[index].qty = qty
 
     def set_price(self, index: int, unit_price_fen: int) -> None:

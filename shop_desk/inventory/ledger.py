@@ -17,8 +17,6 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shop_desk.clock import shop_day, utcnow
@@ -197,6 +195,15 @@ def summary_delta(kind: str, qty: int, value_fen: int, revenue_fen: int) -> tupl
     return 0, 0, 0
 
 
+def _upsert_insert(dialect: str):
+    # Imported on first use: the PostgreSQL dialect costs start-up time on a SQLite shop.
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def _summarise(
     session: Session, product: Product, kind: str, qty: int, value: int, revenue: int, day: date
 ) -> None:
@@ -212,8 +219,7 @@ def _summarise(
         "imported": False,
     }
     table = DailySummary.__table__
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    insert = _upsert_insert(session.get_bind().dialect.name)(table)
     stmt = insert.values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.product_id, table.c.day],
