@@ -19,36 +19,10 @@ from shop_desk.db.models import (
 )
 from shop_desk.text import normalize, search_tokens
 
-# The current_offers view (migration 0002), described for SQLAlchemy Core.
-current_offers = table(
-    "current_offers",
-    *(
-        column(name)
-        for name in (
-            "id",
-            "supplier_id",
-            "sku",
-            "gtin",
-            "name",
-            "name_initials",
-            "brand",
-            "category",
-            "unit",
-            "pack_size",
-            "pack_name",
-            "tiers",
-            "price_fen",
-            "moq_packs",
-            "multiple_packs",
-            "available_packs",
-            "lead_time_days",
-            "shelf_life_days",
-            "new_since",
-            "dropship",
-            "first_seen",
-        )
-    ),
-)
+# The current_offers view (migration 0002), described for SQLAlchemy Core: the columns the
+# view had when it was made (a PostgreSQL view keeps the columns of its creation).
+_VIEW_COLUMNS = [c.name for c in Offer.__table__.columns if c.name not in ("search_text",)]
+current_offers = table("current_offers", *(column(name) for name in _VIEW_COLUMNS))
 CO = current_offers.c
 SORT_KEYS = {
     "name": CO.name,
