@@ -18,6 +18,12 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _prefix(column, prefix: str) -> tuple:
+    """column starts with prefix, as a range an index can serve."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return column >= prefix, column < upper
+
+
 def _fts_query(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -38,21 +44,16 @@ def matching_ids(session: Session, query: str, limit: int = 50) -> list[int]:
     take(select(Barcode.product_id).where(Barcode.code == compact))
     take(select(Product.id).where(Product.short_code == compact.upper()))
     if compact.isdigit():
-        like = _like_escape(compact) + "%"
-        take(select(Barcode.product_id).where(Barcode.code.like(like, escape="\\")))
-    if compact.isascii():
-        prefix = _like_escape(compact) + "%"
         take(
-            select(Product.id)
-            .where(
-                or_(
-                    Product.name_initials.like(prefix, escape="\\"),
-                    Product.name_pinyin.like(prefix, escape="\\"),
-                    Product.short_code.like(prefix.upper(), escape="\\"),
-                )
-            )
-            .order_by(func.length(Product.name), Product.id)
+            select(Barcode.product_id).where(*_prefix(Barcode.code, compact)).order_by(Barcode.code)
         )
+    if compact.isascii():
+        # One index range scan per column, in index order: the shortest key (an exact
+        # "kkkl") comes first and LIMIT stops early. LIKE 'p%' could use no index here.
+        for column in (Product.name_initials, Product.name_pinyin):
+            take(select(Product.id).where(*_prefix(column, compact)).order_by(column))
+        upper = compact.upper()
+        take(select(Product.id).where(*_prefix(Product.short_code, upper)))
     if len(ids) < limit:
         take(_fragment_query(session, term))
     return ids[:limit]
