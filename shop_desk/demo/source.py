@@ -1,7 +1,7 @@
 """Developer tool: choose the demo's products from the till export and copy them into
 resources/demo/products.csv (the program never reads the original at run time).
 
-    python -m shop_desk.demo.source ../shared/data/cn-products/products.csv [--count 780]
+    python -m shop_desk.demo.source PATH/TO/cn-products/products.csv [--count 780]
 
 Keeps rows with a valid GTIN that the category rules recognise, drops repeats (same name and
 size, or same barcode), tells same-named sizes apart by their size, and takes a stratified
