@@ -12,9 +12,6 @@ from shop_desk.db.models import ProductOfferLink
 from shop_desk.gui.catalog.link_dialog import LinkDialog
 from shop_desk.gui.catalog.page import CatalogPage
 from shop_desk.gui.catalog.sources_panel import AddSourceDialog, SourcesPanel
-from shop_desk.gui.context import AppContext, Events
-from shop_desk.gui.tasks import TaskRunner
-from shop_desk.settings import ShopSettings
 from tests.factories import make_product
 
 SUPPLIER = SupplierInfo(code="gz", name="广州饮料批发")
@@ -31,14 +28,6 @@ def offers(price=5400):
         ),
         OfferRecord(sku="B1", name="雪碧 500ml×24", pack_size=24, tiers=((1, 5200), (10, 5000))),
     ]
-
-
-@pytest.fixture
-def ctx(sqlite_db, qtbot):
-    tasks = TaskRunner()
-    context = AppContext(sqlite_db, ShopSettings(), tasks, Events())
-    yield context
-    tasks.shutdown()
 
 
 @pytest.fixture

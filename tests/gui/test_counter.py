@@ -10,13 +10,10 @@ from sqlalchemy import func, select
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import DailySummary, Product, Sale
 from shop_desk.gui.cart_model import CartModel
-from shop_desk.gui.context import AppContext, Events
 from shop_desk.gui.dialogs.sale_return import SaleReturnDialog
 from shop_desk.gui.pages.counter import CounterPage
-from shop_desk.gui.tasks import TaskRunner
 from shop_desk.inventory.products import get_product, lookup_code
 from shop_desk.inventory.stock import receive_stock
-from shop_desk.settings import ShopSettings
 from shop_desk.text import gtin_with_check_digit
 from tests.factories import make_product
 
@@ -27,14 +24,6 @@ COLA_CASE = gtin_with_check_digit("1690000000301")
 ZERO = gtin_with_check_digit("690000000302")
 CHIPS = gtin_with_check_digit("690000000303")
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-
-
-@pytest.fixture
-def ctx(sqlite_db, qtbot):
-    tasks = TaskRunner()
-    context = AppContext(sqlite_db, ShopSettings(), tasks, Events())
-    yield context
-    tasks.shutdown()
 
 
 @pytest.fixture

@@ -8,25 +8,14 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from shop_desk.db.models import Product
-from shop_desk.gui.context import AppContext, Events
 from shop_desk.gui.dialogs.product_editor import ProductEditor
-from shop_desk.gui.tasks import TaskRunner
 from shop_desk.inventory.products import ProductData, create_product, get_product, lookup_code
 from shop_desk.inventory.stock import receive_stock
-from shop_desk.settings import ShopSettings
 from shop_desk.text import gtin_with_check_digit
 
 UNIT_CODE = gtin_with_check_digit("690000000001")
 SECOND_CODE = gtin_with_check_digit("690000000002")
 CASE_CODE = gtin_with_check_digit("1690000000001")
-
-
-@pytest.fixture
-def ctx(sqlite_db, qtbot):
-    tasks = TaskRunner()
-    context = AppContext(sqlite_db, ShopSettings(), tasks, Events())
-    yield context
-    tasks.shutdown()
 
 
 def _open(qtbot, ctx, **kw) -> ProductEditor:

@@ -7,24 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from shop_desk.db.models import CountSession, StockMove
-from shop_desk.gui.context import AppContext, Events
 from shop_desk.gui.dialogs.stock_count import StockCountDialog
-from shop_desk.gui.tasks import TaskRunner
 from shop_desk.inventory.products import ProductData, create_product, get_product
 from shop_desk.inventory.stock import receive_stock
-from shop_desk.settings import ShopSettings
 from shop_desk.text import gtin_with_check_digit
 
 COLA = gtin_with_check_digit("690000000101")
 CHIPS = gtin_with_check_digit("690000000102")
-
-
-@pytest.fixture
-def ctx(sqlite_db, qtbot):
-    tasks = TaskRunner()
-    context = AppContext(sqlite_db, ShopSettings(), tasks, Events())
-    yield context
-    tasks.shutdown()
 
 
 @pytest.fixture
