@@ -1,0 +1,1 @@
+"""Reorder suggestions: demand history, forecasts, policy, lot sizing, baskets."""
