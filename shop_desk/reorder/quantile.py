@@ -58,3 +58,23 @@ def _exact(mean: np.ndarray, var: np.ndarray, level: np.ndarray) -> np.ndarray:
     stuck = result < 0  # rounding kept the CDF just under the level: take where it stopped
     result[stuck] = k
     return result
+
+
+def normal_cdf(z: np.ndarray) -> np.ndarray:
+    """Standard normal CDF (Abramowitz-Stegun 26.2.17, error < 1e-7)."""
+    z = np.asarray(z, dtype=np.float64)
+    t = 1.0 / (1.0 + 0.2316419 * np.abs(z))
+    poly = t * (
+        0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))
+    )
+    tail = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi) * poly
+    return np.where(z >= 0, 1.0 - tail, tail)
+
+
+def expected_shortage(mean, var, stock) -> np.ndarray:
+    """E[(demand - stock)+] under a normal approximation (a ranking measure, not exact)."""
+    mean = np.asarray(mean, dtype=np.float64)
+    sd = np.sqrt(np.maximum(np.asarray(var, dtype=np.float64), 1e-12))
+    z = (np.asarray(stock, dtype=np.float64) - mean) / sd
+    pdf = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+    return np.maximum(sd * (pdf - z * (1.0 - normal_cdf(z))), 0.0)
