@@ -87,11 +87,12 @@ def _settle_supplier(plan: Plan, s: str, candidates: _Candidates) -> None:
     spend = state.month_spend_fen.get(s, 0)
     subtotal, packs = supplier_subtotal(plan, s)
     t = totals(sup, spend, subtotal)
-    minimum_short = _below_minimum(sup, t, packs)
+    short_fen, short_packs = _below_minimum(sup, t, packs)
+    minimum_short = short_fen > 0 or short_packs > 0
     if (t.shipping_fen and t.missing_to_free_fen > 0) or minimum_short:
         target = t.missing_to_free_fen if t.shipping_fen else 0
-        value_needed = max(_discount_inverse(target, t.discount_bp), minimum_short[0])
-        extra, cost = candidates.pull(s, value_needed, minimum_short[1])
+        value_needed = max(_discount_inverse(target, t.discount_bp), short_fen)
+        extra, cost = candidates.pull(s, value_needed, short_packs)
         reached = extra is not None
         if reached and (cost < t.shipping_fen or minimum_short):
             plan.lines.extend(extra)
@@ -120,8 +121,10 @@ def _reach_member_tier(plan: Plan, s: str, candidates: _Candidates) -> None:
     if days_left <= 0:
         return  # the tier would count from next month's first order: nothing to gain
     now_bp = member_discount_bp(sup, after)
-    gain = (nxt[1] - now_bp) / 10_000 * candidates.daily_spend(s) * days_left
     missing = _discount_inverse(nxt[0] - after, t.discount_bp)
+    # Reaching the tier now only helps the orders placed before it would be reached anyway.
+    rest_of_month = candidates.daily_spend(s) * days_left
+    gain = (nxt[1] - now_bp) / 10_000 * min(rest_of_month, missing)
     extra, cost = candidates.pull(s, missing, 0)
     if extra is not None and cost < gain:
         for line in extra:
@@ -129,11 +132,10 @@ def _reach_member_tier(plan: Plan, s: str, candidates: _Candidates) -> None:
         plan.lines.extend(extra)
 
 
-def _below_minimum(sup: Supplier, t: Totals, packs: int) -> tuple[int, int] | tuple[()]:
-    """(fen, packs) still missing to the mixed-batch minimum, or () when it is met."""
+def _below_minimum(sup: Supplier, t: Totals, packs: int) -> tuple[int, int]:
+    """(fen, packs) still missing to the mixed-batch minimum (0, 0 when it is met)."""
     fen = max(0, (sup.mixed_min_amount_fen or 0) - t.subtotal_fen)
-    units = max(0, (sup.mixed_min_units or 0) - packs)
-    return (fen, units) if fen or units else ()
+    return fen, max(0, (sup.mixed_min_units or 0) - packs)
 
 
 def _discount_inverse(discounted_fen: int, bp: int) -> int:
@@ -231,7 +233,8 @@ class _Candidates:
         ]
         rate = np.maximum(plan.rate, 1e-9)
         slack = (self.inventory - plan.must) / rate  # days until it must be ordered
-        return sorted(rows, key=lambda r: slack[r])
+        near = [r for r in rows if slack[r] <= self.review]  # would be ordered next review
+        return sorted(near, key=lambda r: slack[r])
 
 
 def trim_to_budget(plan: Plan, budget_fen: int) -> None:

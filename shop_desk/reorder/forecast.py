@@ -41,6 +41,8 @@ CANDIDATES: tuple[tuple[int, float, float], ...] = (
 )
 DEFAULT = (SES, 0.15, 0.0)  # what the feasibility study found robust; used without a fit
 INIT_DAYS = 28  # in-stock days that start each smoother
+MAX_DISPERSION = 100.0
+MIN_WINDOWS = 28  # back-test windows needed to trust its error spread
 PROFILE_PRIOR_UNITS = 60.0  # weekday factors are shrunk toward 1 by this many units of evidence
 
 
@@ -53,37 +55,57 @@ class FittedMethods:
     alpha: np.ndarray  # float [n]
     beta: np.ndarray  # float [n]
     fitted_through: dt.date  # last history day the back-test saw
+    # Variance-to-mean ratio of daily demand implied by the back-test's errors over the
+    # horizon (NaN: too few windows; the recent in-stock days' own ratio is used then).
+    dispersion: np.ndarray | None = None
 
-    def aligned(self, product_ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(method, alpha, beta) in the order of product_ids; unknown products get DEFAULT."""
+    def aligned(
+        self, product_ids: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(method, alpha, beta, dispersion) in the order of product_ids; unknown products
+        get DEFAULT and a NaN dispersion."""
         index = {p: i for i, p in enumerate(self.product_ids)}
         rows = np.array([index.get(p, -1) for p in product_ids], dtype=np.int64)
         known = rows >= 0
         method = np.where(known, self.method[rows], DEFAULT[0]).astype(np.int8)
         alpha = np.where(known, self.alpha[rows], DEFAULT[1])
         beta = np.where(known, self.beta[rows], DEFAULT[2])
-        return method, alpha, beta
+        spread = np.full(len(rows), np.nan) if self.dispersion is None else self.dispersion
+        disp = np.where(known, spread[rows], np.nan) if len(rows) else np.zeros(0)
+        return method, alpha, beta, disp
 
     def to_dict(self) -> dict:
         return {
             "fitted_through": self.fitted_through.isoformat(),
             "products": {
-                p: [METHOD_NAMES[int(m)], float(a), float(b)]
-                for p, m, a, b in zip(
-                    self.product_ids, self.method, self.alpha, self.beta, strict=True
+                p: [METHOD_NAMES[int(m)], float(a), float(b), None if np.isnan(d) else float(d)]
+                for p, m, a, b, d in zip(
+                    self.product_ids,
+                    self.method,
+                    self.alpha,
+                    self.beta,
+                    self._spread(),
+                    strict=True,
                 )
             },
         }
 
+    def _spread(self) -> np.ndarray:
+        if self.dispersion is None:
+            return np.full(len(self.product_ids), np.nan)
+        return self.dispersion
+
     @classmethod
     def from_dict(cls, data: dict) -> FittedMethods:
         items = list(data["products"].items())
+        spread = [v[3] if len(v) > 3 and v[3] is not None else np.nan for _, v in items]
         return cls(
             product_ids=tuple(p for p, _ in items),
             method=np.array([METHOD_NAMES.index(v[0]) for _, v in items], dtype=np.int8),
             alpha=np.array([v[1] for _, v in items], dtype=np.float64),
             beta=np.array([v[2] for _, v in items], dtype=np.float64),
             fitted_through=dt.date.fromisoformat(data["fitted_through"]),
+            dispersion=np.array(spread, dtype=np.float64),
         )
 
 
@@ -93,7 +115,7 @@ class Forecast:
 
     level: np.ndarray  # [n] daily rate (for SES_WEEKDAY: before the weekday factor)
     profile: np.ndarray  # [n, 7] weekday factors by date.weekday(); ones without a profile
-    dispersion: np.ndarray  # [n] variance / mean of daily demand, >= 1
+    dispersion: np.ndarray  # [n] variance / mean of daily demand, >= 1 (see variance_over)
     alpha: np.ndarray  # [n] smoothing weight of the level (its own uncertainty)
 
     def mean_over(self, today: dt.date, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -155,6 +177,12 @@ class _Smoothers:
 
     Every candidate column runs all three recursions (cheap, and one code path); the
     method of the column picks which one forecasts.
+
+    Days that tell nothing (out of stock and no more sold than expected) leave the estimates
+    alone, but the level grows uncertain meanwhile: the weights follow the Kalman gain of
+    the local-level model whose steady state is the smoothing weight, so after a long
+    stock-out the first days back in stock count for more (a product whose demand came back
+    while the shelf was empty is relearnt in days, not months).
     """
 
     def __init__(self, method, alpha, beta, profile, first_weekday, init_sold, init_oos):
@@ -172,6 +200,9 @@ class _Smoothers:
         self.prob = nonzero[:, None] * ones  # TSB probability of a demand day
         self.tsb_size = self.size.copy()
         self.since = np.zeros(shape)  # known days since the last demand day (Croston)
+        a = np.minimum(self.alpha, 0.95) * ones
+        self.noise = a * a / (1.0 - a)  # level drift per day, in units of daily noise
+        self.prior = a / (1.0 - a)  # uncertainty of the level before the next day
         self.weekday = first_weekday
 
     def step(self, y: np.ndarray, censored: np.ndarray) -> None:
@@ -179,11 +210,16 @@ class _Smoothers:
         cens = censored[:, None]
         w = self.weekday
         self.weekday = (w + 1) % 7
-        a, b = self.alpha, self.beta
         # SES (on demand / weekday factor for SES_WEEKDAY columns)
         yl = np.where(self.weekday_cols, y / self.profile[:, w : w + 1], y)
         target = np.where(cens, np.maximum(yl, self.level), yl)
-        self.level += a * (target - self.level)
+        informs = ~cens | (yl > self.level)
+        gain = self.prior / (self.prior + 1.0)
+        boost = np.where(informs, gain / np.maximum(self.alpha, 1e-9), 1.0)
+        self.prior = np.where(informs, gain, self.prior) + self.noise
+        a = np.minimum(self.alpha * boost, 1.0)
+        b = np.minimum(self.beta * boost, 1.0)
+        self.level += np.where(informs, a * (target - self.level), 0.0)
         # Croston / SBA and TSB: a censored day without sales tells nothing
         hit = y > 0
         known = ~cens | hit
@@ -237,6 +273,7 @@ class ForecastRunner:
         method: np.ndarray,
         alpha: np.ndarray,
         beta: np.ndarray,
+        spread: np.ndarray | None = None,
         dispersion_days: int = 182,
     ) -> None:
         oos = np.asarray(out_of_stock, dtype=bool)
@@ -244,7 +281,10 @@ class ForecastRunner:
         self.method = np.asarray(method)
         self.alpha = np.asarray(alpha, dtype=np.float64)
         self.profile = np.where((self.method == SES_WEEKDAY)[:, None], profile, 1.0)
-        self.dispersion = dispersion(sold, oos, dispersion_days)
+        own = dispersion(sold, oos, dispersion_days)
+        if spread is not None:
+            own = np.where(np.isnan(spread), own, np.maximum(spread, 1.0))
+        self.dispersion = own
         self.smoothers = _Smoothers(
             self.method[:, None],
             self.alpha[:, None],
@@ -299,6 +339,7 @@ class Backtest:
 
     abs_error: np.ndarray  # [n, k] sum over origins
     sq_error: np.ndarray  # [n, k]
+    forecast: np.ndarray  # [n, k] sum of the forecasts scored
     windows: np.ndarray  # [n] number of origins scored
     actual: np.ndarray  # [n] sum of the scored actual demand (for relative errors)
 
@@ -346,6 +387,7 @@ def backtest(
     k = len(candidates)
     abs_err = np.zeros((n, k))
     sq_err = np.zeros((n, k))
+    fsum = np.zeros((n, k))
     windows = np.zeros(n)
     actual_total = np.zeros(n)
     for day in range(t):
@@ -358,14 +400,16 @@ def backtest(
                 actual = cum[rows, end_c] - cum[rows, day]
                 mult = profile_sum(profile, (first_day.weekday() + day) % 7, 0, h)
                 scale = np.where(weekday_cols, mult[:, None], h[:, None].astype(np.float64))
-                err = np.maximum(sm.rate(), 0.0) * scale - actual[:, None]
+                pred = np.maximum(sm.rate(), 0.0) * scale
+                err = pred - actual[:, None]
                 okc = ok[:, None]
+                fsum += np.where(okc, pred, 0.0)
                 abs_err += np.where(okc, np.abs(err), 0.0)
                 sq_err += np.where(okc, err * err, 0.0)
                 windows += ok
                 actual_total += np.where(ok, actual, 0.0)
         sm.step(sold[:, day], oos[:, day])
-    return Backtest(abs_err, sq_err, windows, actual_total)
+    return Backtest(abs_err, sq_err, fsum, windows, actual_total)
 
 
 def fit_methods(
@@ -376,13 +420,22 @@ def fit_methods(
     horizon=8,
     eval_days: int = 180,
     margin: float = 0.03,
+    history_days: int = 365,
 ) -> FittedMethods:
     """Choose each product's method by a rolling back-test of demand over `horizon` days.
 
     A candidate must beat DEFAULT by `margin` (relative mean absolute error) to replace it:
     with a few windows of noisy demand, small differences are luck.
     """
-    result = backtest(sold, out_of_stock, first_day, horizon, CANDIDATES, eval_days)
+    skip = max(0, np.asarray(sold).shape[1] - eval_days - history_days)  # older days barely count
+    result = backtest(
+        sold[:, skip:],
+        out_of_stock[:, skip:],
+        first_day + dt.timedelta(days=skip),
+        horizon,
+        CANDIDATES,
+        eval_days,
+    )
     mae = result.mean_abs()
     default = CANDIDATES.index(DEFAULT)
     best = np.argmin(mae, axis=1)
@@ -390,10 +443,19 @@ def fit_methods(
     choice = np.where(better & (result.windows > 0), best, default)
     table = np.array(CANDIDATES)
     n_days = np.asarray(sold).shape[1]
+    rows = np.arange(len(choice))
+    alpha = table[choice, 1]
+    h = np.broadcast_to(np.asarray(horizon, dtype=np.float64), alpha.shape)
+    scale = np.maximum(result.forecast[rows, choice], result.actual)  # a forecast near 0 on a
+    with np.errstate(invalid="ignore", divide="ignore"):  # selling item must not blow it up
+        ratio = np.minimum(result.sq_error[rows, choice] / scale, MAX_DISPERSION)
+    daily = ratio / (1.0 + h * alpha / (2.0 - alpha))  # as Forecast.variance_over reads it
+    enough = (result.windows >= MIN_WINDOWS) & (scale > 0)
     return FittedMethods(
         product_ids=tuple(product_ids),
         method=table[choice, 0].astype(np.int8),
-        alpha=table[choice, 1],
+        alpha=alpha,
         beta=table[choice, 2],
         fitted_through=first_day + dt.timedelta(days=n_days - 1),
+        dispersion=np.where(enough, np.maximum(daily, 1.0), np.nan),
     )

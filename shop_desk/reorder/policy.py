@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from shop_desk.reorder import basket, forecast, lots, position, sourcing
+from shop_desk.reorder import basket, demand, forecast, lots, position, sourcing
 from shop_desk.reorder.quantile import demand_quantile, expected_shortage
 from shop_desk.reorder.review import OrderLine, ReviewState
 
-ORDER, TOPUP, EARLY = "order", "topup", "early"  # why a line is there
+ORDER, TOPUP, EARLY, PROBE = "order", "topup", "early", "probe"  # why a line is there
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,7 @@ class Settings:
     eval_days: int = 180  # back-test origins
     max_cover_days: float | None = 56.0  # a price tier never buys more days of demand
     source_days: int = 7  # re-choose sources after this many days (cached between)
+    probe_days: int = 14  # out of stock this long with no demand seen: try one small lot
     horizon_days: int = 400  # longest look ahead for expiry
 
 
@@ -89,16 +90,22 @@ def fit(state: ReviewState, settings: Settings = Settings()) -> forecast.FittedM
 
 
 def make_forecast(state: ReviewState, fitted: forecast.FittedMethods | None) -> forecast.Forecast:
+    method, alpha, beta, spread = _methods(state, fitted)
+    return forecast.ForecastRunner(
+        state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
+    ).forecast()
+
+
+def _methods(state: ReviewState, fitted: forecast.FittedMethods | None):
     ids = [p.product_id for p in state.products]
-    if fitted is None:
-        n = len(ids)
-        method = np.full(n, forecast.DEFAULT[0], dtype=np.int8)
-        alpha = np.full(n, forecast.DEFAULT[1])
-        beta = np.full(n, forecast.DEFAULT[2])
-    else:
-        method, alpha, beta = fitted.aligned(ids)
-    return forecast.run_forecast(
-        state.sold, state.out_of_stock, state.first_day, method, alpha, beta
+    if fitted is not None:
+        return fitted.aligned(ids)
+    n = len(ids)
+    return (
+        np.full(n, forecast.DEFAULT[0], dtype=np.int8),
+        np.full(n, forecast.DEFAULT[1]),
+        np.full(n, forecast.DEFAULT[2]),
+        np.full(n, np.nan),
     )
 
 
@@ -140,6 +147,7 @@ def make_plan(
     due = _due_suppliers(plan, inventory)
     inventory = _topups(plan, service, inventory)
     _orders(plan, inventory, due, settings)
+    _probes(plan, inventory, due, settings)
     basket.settle(plan, inventory, settings)
     return plan
 
@@ -180,18 +188,37 @@ def _primary_arrays(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _levels(plan: Plan, service: np.ndarray) -> None:
+    """Order-up-to and must-order levels at the primary source.
+
+    Without a quicker source the level is the service quantile of demand over lead time +
+    cycle. With one, only the days before a top-up placed at the next review could land
+    need the quantile; later days need their mean, since a shortfall there is topped up
+    then (the dual-index idea: the slow source carries the mean, the quick one the risk).
+    """
     state, fc = plan.state, plan.forecast
     n = len(state.products)
     _, lead, cycle = _primary_arrays(plan)
     zero = np.zeros(n, dtype=np.int64)
     review = max(state.review_days, 1)
-    mean = fc.mean_over(state.today, zero, lead + cycle)
-    level = demand_quantile(mean, fc.variance_over(mean, lead + cycle), service)
+    span = lead + cycle
+    risky = np.minimum(span, _topup_reach(plan, review))
+    mean = fc.mean_over(state.today, zero, span)
+    mean_r = fc.mean_over(state.today, zero, risky)
+    level = demand_quantile(mean_r, fc.variance_over(mean_r, risky), service) + (mean - mean_r)
+    level = np.ceil(level - 1e-9)
     display = np.array([p.min_display_qty for p in state.products])
     plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
-    mean_m = fc.mean_over(state.today, zero, lead + review)
-    must = demand_quantile(mean_m, fc.variance_over(mean_m, lead + review), service)
+    must_days = np.minimum(lead + review, risky)
+    mean_m = fc.mean_over(state.today, zero, must_days)
+    must = demand_quantile(mean_m, fc.variance_over(mean_m, must_days), service)
     plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
+
+
+def _topup_reach(plan: Plan, review: int) -> np.ndarray:
+    """Days until a top-up ordered at the next review lands (a large number without one)."""
+    fast = plan.sources.fast
+    lead_f = plan.table.lead[np.where(fast >= 0, fast, 0)]
+    return np.where(fast >= 0, review + lead_f, 10**6)
 
 
 def urgency(plan: Plan, rows, stock, arrive, wait) -> np.ndarray:
@@ -249,8 +276,9 @@ def _topups(plan: Plan, service: np.ndarray, inventory: np.ndarray) -> np.ndarra
         return inventory
     fast = src.fast[rows]
     prim = src.primary[rows]
-    lead_p = table.lead[prim]
     lead_f = table.lead[fast]
+    # cover until the primary lands, or until tomorrow's top-up could, if that is sooner
+    lead_p = np.minimum(table.lead[prim], max(state.review_days, 1) + lead_f)
     cover = plan.position.on_hand[rows] + _arriving(plan, rows, lead_p)
     retail = np.array([state.products[r].retail_price_fen for r in rows], dtype=np.float64)
     gain = retail - src.unit_cost[fast]  # a unit that would have been lost
@@ -326,6 +354,38 @@ def _orders(plan: Plan, inventory: np.ndarray, due: set[str], settings: Settings
             continue
         urg = float(lost[k]) * margin(plan, row, o)
         plan.lines.append(PlanLine(row, o, lot, ORDER, urg, units))
+        inventory[row] += lot.units
+
+
+def _probes(plan: Plan, inventory: np.ndarray, due: set[str], settings: Settings) -> None:
+    """A product empty for `probe_days` whose forecast wants nothing: its demand is unknown,
+    not zero (nobody can buy from an empty shelf). Buy the smallest outlay on offer to see
+    whether it sells; its urgency is a review's margin at the rate it sold when it was on
+    the shelf, so the basket decides whether that is worth a shipping fee."""
+    state = plan.state
+    days = settings.probe_days
+    if days <= 0 or state.sold.shape[1] < days:
+        return
+    empty = state.out_of_stock[:, -days:].all(axis=1) & (inventory <= 0)
+    if not empty.any():
+        return
+    rows = np.nonzero(empty)[0]
+    shelf_rate, _ = demand.in_stock_rate(state.sold[rows], state.out_of_stock[rows])
+    review = max(state.review_days, 1)
+    for k, row in enumerate(rows):
+        offers = plan.table.by_product[row]
+        if not offers:
+            continue
+        smallest = {
+            o: _lot_at(plan.table.offers[o], lots.valid_packs(plan.table.offers[o], 1))
+            for o in offers
+        }
+        o = min(offers, key=lambda o: (smallest[o].cost_fen, plan.table.lead[o]))
+        lot = smallest[o]
+        rate = float(np.nan_to_num(shelf_rate[k]))
+        gain = state.products[row].retail_price_fen - lot.cost_fen / lot.units
+        urg = min(rate * review, lot.units) * max(gain, 0.0)
+        plan.lines.append(PlanLine(int(row), o, lot, PROBE, urg, 0.0))
         inventory[row] += lot.units
 
 
@@ -410,17 +470,9 @@ class ShopDeskPolicy:
             or self._runner_key != key
             or self._runner.days > state.sold.shape[1]
         ):
-            method, alpha, beta = (
-                self.fitted.aligned(list(ids))
-                if self.fitted
-                else (
-                    np.full(len(ids), forecast.DEFAULT[0], dtype=np.int8),
-                    np.full(len(ids), forecast.DEFAULT[1]),
-                    np.full(len(ids), forecast.DEFAULT[2]),
-                )
-            )
+            method, alpha, beta, spread = _methods(state, self.fitted)
             self._runner = forecast.ForecastRunner(
-                state.sold, state.out_of_stock, state.first_day, method, alpha, beta
+                state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
             )
             self._runner_key = key
         else:

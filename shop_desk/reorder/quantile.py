@@ -11,7 +11,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-EXACT_UP_TO = 400  # units; above this the gamma approximation is used
+EXACT_UP_TO = 60  # units; above this the gamma approximation is used (off by a unit at most)
 
 
 def demand_quantile(mean, var, level) -> np.ndarray:
@@ -19,13 +19,19 @@ def demand_quantile(mean, var, level) -> np.ndarray:
     mean = np.maximum(np.asarray(mean, dtype=np.float64), 0.0)
     var = np.maximum(np.asarray(var, dtype=np.float64), mean)
     level = np.broadcast_to(np.asarray(level, dtype=np.float64), mean.shape)
-    z = np.vectorize(lambda p: NormalDist().inv_cdf(min(max(p, 1e-9), 1 - 1e-9)))(level)
+    z = _normal_scores(level)
     approx = gamma_quantile(mean, var, z)
     exact_rows = (approx < EXACT_UP_TO) & (mean > 0)
     result = np.where(mean > 0, np.ceil(approx), 0.0)
     if exact_rows.any():
         result[exact_rows] = _exact(mean[exact_rows], var[exact_rows], level[exact_rows])
     return result.astype(np.int64)
+
+
+def _normal_scores(level: np.ndarray) -> np.ndarray:
+    values, inverse = np.unique(level, return_inverse=True)
+    scores = np.array([NormalDist().inv_cdf(min(max(p, 1e-9), 1 - 1e-9)) for p in values])
+    return scores[inverse].reshape(level.shape)
 
 
 def gamma_quantile(mean: np.ndarray, var: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -48,7 +54,7 @@ def _exact(mean: np.ndarray, var: np.ndarray, level: np.ndarray) -> np.ndarray:
     result = np.full(mean.shape, -1.0)
     result[cdf >= level] = 0.0
     k = 0
-    while (result < 0).any() and k < 4 * EXACT_UP_TO:
+    while k < 3 * EXACT_UP_TO and (result < 0).any():
         nb = pmf * (k + r) / (k + 1) * p_fail
         poisson = pmf * mean / (k + 1)
         pmf = np.where(over, nb, poisson)
