@@ -24,6 +24,7 @@ from shop_desk.reorder.sourcing import member_discount_bp
 if TYPE_CHECKING:
     from shop_desk.reorder.policy import Plan, PlanLine, Settings
 
+NEAR_TIER = 0.25  # pull forward for a member tier only within this share of the basket
 BUDGET_TOO_SMALL = "budget_too_small"
 BUDGET_TRIMMED = "budget_trimmed"
 
@@ -122,6 +123,8 @@ def _reach_member_tier(plan: Plan, s: str, candidates: _Candidates) -> None:
         return  # the tier would count from next month's first order: nothing to gain
     now_bp = member_discount_bp(sup, after)
     missing = _discount_inverse(nxt[0] - after, t.discount_bp)
+    if missing > NEAR_TIER * t.subtotal_fen:
+        return  # not near: pulling a large part of next week forward only moves stock
     # Reaching the tier now only helps the orders placed before it would be reached anyway.
     rest_of_month = candidates.daily_spend(s) * days_left
     gain = (nxt[1] - now_bp) / 10_000 * min(rest_of_month, missing)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shop_desk.reorder import basket, demand, forecast, lots, position, sourcing
-from shop_desk.reorder.quantile import demand_quantile, expected_shortage
+from shop_desk.reorder.quantile import demand_quantile, expected_shortage, fill_rate_level
 from shop_desk.reorder.review import OrderLine, ReviewState
 
 ORDER, TOPUP, EARLY, PROBE = "order", "topup", "early", "probe"  # why a line is there
@@ -26,9 +26,10 @@ ORDER, TOPUP, EARLY, PROBE = "order", "topup", "early", "probe"  # why a line is
 class Settings:
     refit_days: int = 28  # refit forecast methods after this many days (cached between)
     eval_days: int = 180  # back-test origins
-    max_cover_days: float | None = 56.0  # a price tier never buys more days of demand
+    max_cover_days: float | None = 7.0  # a price tier never buys more days of demand
     source_days: int = 7  # re-choose sources after this many days (cached between)
     probe_days: int = 14  # out of stock this long with no demand seen: try one small lot
+    service: str = "fill"  # a product's service level is its fill rate ("cycle": P(no stock-out))
     horizon_days: int = 400  # longest look ahead for expiry
 
 
@@ -47,6 +48,7 @@ class Plan:
     """Everything a review decided, with what explains it."""
 
     state: ReviewState
+    settings: Settings
     forecast: forecast.Forecast
     table: sourcing.OfferTable
     sources: sourcing.Sourcing
@@ -141,7 +143,9 @@ def make_plan(
             _safety_per_offer(state, fc, table, service),
             max_cover_days=settings.max_cover_days,
         )
-    plan = Plan(state, fc, table, sources, pos, rate, cumulative, np.zeros(n), np.zeros(n))
+    plan = Plan(
+        state, settings, fc, table, sources, pos, rate, cumulative, np.zeros(n), np.zeros(n)
+    )
     inventory = pos.inventory.astype(np.float64)
     _levels(plan, service)
     due = _due_suppliers(plan, inventory)
@@ -204,8 +208,20 @@ def _levels(plan: Plan, service: np.ndarray) -> None:
     risky = np.minimum(span, _topup_reach(plan, review))
     mean = fc.mean_over(state.today, zero, span)
     mean_r = fc.mean_over(state.today, zero, risky)
-    level = demand_quantile(mean_r, fc.variance_over(mean_r, risky), service) + (mean - mean_r)
-    level = np.ceil(level - 1e-9)
+    if plan.settings.service == "cycle":
+        base = demand_quantile(mean_r, fc.variance_over(mean_r, risky), service)
+    else:  # fill rate: units lost per cycle at most (1 - service) of the cycle's demand
+        first = np.minimum(np.where(plan.sources.fast >= 0, _fast_lead(plan), lead), risky)
+        mean_l = fc.mean_over(state.today, zero, first)
+        allowed = (1.0 - service) * fc.mean_over(state.today, zero, cycle)
+        base = fill_rate_level(
+            mean_r,
+            fc.variance_over(mean_r, risky),
+            mean_l,
+            fc.variance_over(mean_l, first),
+            allowed,
+        )
+    level = np.ceil(base + (mean - mean_r) - 1e-9)
     display = np.array([p.min_display_qty for p in state.products])
     plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
     must_days = np.minimum(lead + review, risky)
@@ -214,11 +230,14 @@ def _levels(plan: Plan, service: np.ndarray) -> None:
     plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
 
 
+def _fast_lead(plan: Plan) -> np.ndarray:
+    fast = plan.sources.fast
+    return plan.table.lead[np.where(fast >= 0, fast, 0)]
+
+
 def _topup_reach(plan: Plan, review: int) -> np.ndarray:
     """Days until a top-up ordered at the next review lands (a large number without one)."""
-    fast = plan.sources.fast
-    lead_f = plan.table.lead[np.where(fast >= 0, fast, 0)]
-    return np.where(fast >= 0, review + lead_f, 10**6)
+    return np.where(plan.sources.fast >= 0, review + _fast_lead(plan), 10**6)
 
 
 def urgency(plan: Plan, rows, stock, arrive, wait) -> np.ndarray:

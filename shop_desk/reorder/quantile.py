@@ -84,3 +84,78 @@ def expected_shortage(mean, var, stock) -> np.ndarray:
     z = (np.asarray(stock, dtype=np.float64) - mean) / sd
     pdf = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
     return np.maximum(sd * (pdf - z * (1.0 - normal_cdf(z))), 0.0)
+
+
+def fill_rate_level(mean_w, var_w, mean_l, var_l, allowed) -> np.ndarray:
+    """Smallest integer s with E[(W - s)+] - E[(L - s)+] <= allowed.
+
+    W is demand until the next order can land, L demand until this one lands: the
+    difference is what this order cannot serve if it raises the position to s (units lost
+    per cycle in a periodic review with lost sales). `allowed` = (1 - fill rate) x demand
+    of a cycle. Exact (negative binomial walk) for small demand, normal loss above.
+    """
+    mean_w = np.maximum(np.asarray(mean_w, dtype=np.float64), 0.0)
+    mean_l = np.minimum(np.maximum(np.asarray(mean_l, dtype=np.float64), 0.0), mean_w)
+    var_w = np.maximum(np.asarray(var_w, dtype=np.float64), mean_w)
+    var_l = np.maximum(np.asarray(var_l, dtype=np.float64), mean_l)
+    allowed = np.broadcast_to(np.asarray(allowed, dtype=np.float64), mean_w.shape)
+    result = np.zeros(mean_w.shape)
+    big = mean_w + 4 * np.sqrt(var_w) > 3 * EXACT_UP_TO
+    if big.any():
+        result[big] = _fill_normal(mean_w[big], var_w[big], mean_l[big], var_l[big], allowed[big])
+    small = ~big & (mean_w > 0)
+    if small.any():
+        result[small] = _fill_exact(
+            mean_w[small], var_w[small], mean_l[small], var_l[small], allowed[small]
+        )
+    return result.astype(np.int64)
+
+
+def _fill_normal(mw, vw, ml, vl, allowed) -> np.ndarray:
+    lo = np.zeros(mw.shape)
+    hi = mw + 10 * np.sqrt(vw) + 1
+    for _ in range(40):  # bisection on a decreasing function of s
+        mid = (lo + hi) / 2
+        lost = expected_shortage(mw, vw, mid) - expected_shortage(ml, vl, mid)
+        ok = lost <= allowed
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return np.ceil(hi - 1e-9)
+
+
+class _Walk:
+    """Negative binomial (or Poisson) pmf, CDF and loss E[(X - k)+] walked up k = 0, 1, ..."""
+
+    def __init__(self, mean: np.ndarray, var: np.ndarray) -> None:
+        self.mean = mean
+        self.over = var > mean * (1 + 1e-9)
+        self.r = np.where(self.over, mean * mean / np.maximum(var - mean, 1e-12), 1.0)
+        self.q = np.where(self.over, 1.0 - mean / np.maximum(var, 1e-12), 0.0)
+        with np.errstate(under="ignore"):
+            self.pmf = np.where(
+                self.over, np.exp(self.r * np.log(np.maximum(1.0 - self.q, 1e-300))), np.exp(-mean)
+            )
+        self.cdf = self.pmf.copy()
+        self.loss = mean.copy()  # E[(X - 0)+]
+        self.k = 0
+
+    def step(self) -> None:
+        """Advance to k + 1."""
+        self.loss = np.maximum(self.loss - (1.0 - self.cdf), 0.0)
+        k = self.k
+        nb = self.pmf * (k + self.r) / (k + 1) * self.q
+        self.pmf = np.where(self.over, nb, self.pmf * self.mean / (k + 1))
+        self.cdf = self.cdf + self.pmf
+        self.k = k + 1
+
+
+def _fill_exact(mw, vw, ml, vl, allowed) -> np.ndarray:
+    w, lead = _Walk(mw, vw), _Walk(ml, vl)
+    result = np.full(mw.shape, -1.0)
+    result[w.loss - lead.loss <= allowed] = 0
+    while w.k < 6 * EXACT_UP_TO and (result < 0).any():
+        w.step()
+        lead.step()
+        result[(result < 0) & (w.loss - lead.loss <= allowed + 1e-12)] = w.k
+    result[result < 0] = w.k
+    return result
