@@ -192,28 +192,44 @@ def _primary_arrays(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _levels(plan: Plan, service: np.ndarray) -> None:
-    """Order-up-to and must-order levels at the primary source.
-
-    Without a quicker source the level is the service quantile of demand over lead time +
-    cycle. With one, only the days before a top-up placed at the next review could land
-    need the quantile; later days need their mean, since a shortfall there is topped up
-    then (the dual-index idea: the slow source carries the mean, the quick one the risk).
-    """
-    state, fc = plan.state, plan.forecast
-    n = len(state.products)
+    """Order-up-to level (lead time + the supplier's cycle) and reorder point (lead time +
+    review period) at the primary source. A product is ordered when its position falls
+    below the reorder point, up to the level; when the review period is the cycle, the
+    two are the same (an order-up-to policy)."""
+    state = plan.state
     _, lead, cycle = _primary_arrays(plan)
-    zero = np.zeros(n, dtype=np.int64)
     review = max(state.review_days, 1)
-    span = lead + cycle
-    risky = np.minimum(span, _topup_reach(plan, review))
-    mean = fc.mean_over(state.today, zero, span)
-    mean_r = fc.mean_over(state.today, zero, risky)
+    display = np.array([p.min_display_qty for p in state.products])
+    mean, level = _level_for(plan, service, lead, lead + cycle, cycle)
+    plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
+    span = lead + np.minimum(review, cycle)
+    _, must = _level_for(plan, service, lead, span, np.minimum(review, cycle))
+    plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
+
+
+def _level_for(plan: Plan, service, lead, span, cycle) -> tuple[np.ndarray, np.ndarray]:
+    """(mean demand, level) covering `span` days at the service level.
+
+    Without a quicker source the level serves demand over the span at the product's fill
+    rate. With one, only the days before a top-up placed at the next review could land
+    need protecting; later days need their mean, since a shortfall there is topped up then
+    (the dual-index idea: the slow source carries the mean, the quick one the risk).
+    """
+    fc, today = plan.forecast, plan.state.today
+    n = len(plan.rate)
+    zero = np.zeros(n, dtype=np.int64)
+    # protect as far as a weekly review's top-up would: reviewing more often must not make
+    # the level thinner (a lump of demand a thin shelf cannot serve is lost, not topped up)
+    reach = _topup_reach(plan, max(plan.state.review_days, sourcing.MIN_CYCLE_DAYS))
+    risky = np.minimum(span, reach)
+    mean = fc.mean_over(today, zero, span)
+    mean_r = fc.mean_over(today, zero, risky)
     if plan.settings.service == "cycle":
         base = demand_quantile(mean_r, fc.variance_over(mean_r, risky), service)
     else:  # fill rate: units lost per cycle at most (1 - service) of the cycle's demand
         first = np.minimum(np.where(plan.sources.fast >= 0, _fast_lead(plan), lead), risky)
-        mean_l = fc.mean_over(state.today, zero, first)
-        allowed = (1.0 - service) * fc.mean_over(state.today, zero, cycle)
+        mean_l = fc.mean_over(today, zero, first)
+        allowed = (1.0 - service) * fc.mean_over(today, zero, cycle)
         base = fill_rate_level(
             mean_r,
             fc.variance_over(mean_r, risky),
@@ -221,13 +237,7 @@ def _levels(plan: Plan, service: np.ndarray) -> None:
             fc.variance_over(mean_l, first),
             allowed,
         )
-    level = np.ceil(base + (mean - mean_r) - 1e-9)
-    display = np.array([p.min_display_qty for p in state.products])
-    plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
-    must_days = np.minimum(lead + review, risky)
-    mean_m = fc.mean_over(state.today, zero, must_days)
-    must = demand_quantile(mean_m, fc.variance_over(mean_m, must_days), service)
-    plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
+    return mean, np.ceil(base + (mean - mean_r) - 1e-9)
 
 
 def _fast_lead(plan: Plan) -> np.ndarray:
@@ -258,33 +268,11 @@ def margin(plan: Plan, row: int, offer: int) -> float:
 
 
 def _due_suppliers(plan: Plan, inventory: np.ndarray) -> set[str]:
-    """Suppliers to order from today: every one whose cycle is the review period; one with a
-    longer cycle (waiting to fill free shipping) when its basket is full or waiting longer
-    would lose more margin than its shipping fee."""
-    state = plan.state
-    review = max(state.review_days, 1)
-    primary, lead, _ = _primary_arrays(plan)
-    has = plan.sources.primary >= 0
-    need = np.maximum(plan.level - inventory, 0.0) * has
-    rows = np.nonzero(need > 0)[0]
-    lost = urgency(plan, rows, inventory[rows], lead[rows], lead[rows] + review)
-    value: dict[str, float] = {}
-    risk: dict[str, float] = {}
-    for k, row in enumerate(rows):
-        o = int(primary[row])
-        s = plan.table.supplier(o)
-        value[s] = value.get(s, 0.0) + need[row] * plan.sources.unit_cost[o]
-        risk[s] = risk.get(s, 0.0) + lost[k] * margin(plan, row, o)
-    due = set()
-    for s in value:
-        sup = state.suppliers[s]
-        if (
-            plan.sources.cycle[s] <= review
-            or value[s] >= sourcing.basket_threshold(sup)
-            or risk[s] >= sup.shipping_fee_fen
-        ):
-            due.add(s)
-    return due
+    """Suppliers with a product below its reorder point today (the basket settles later
+    whether the order is worth its shipping)."""
+    primary = plan.sources.primary
+    below = (primary >= 0) & (inventory < plan.must) & (plan.level > inventory)
+    return {plan.table.supplier(int(primary[r])) for r in np.nonzero(below)[0]}
 
 
 def _topups(plan: Plan, service: np.ndarray, inventory: np.ndarray) -> np.ndarray:
@@ -341,11 +329,8 @@ def _orders(plan: Plan, inventory: np.ndarray, due: set[str], settings: Settings
     review = max(state.review_days, 1)
     primary, lead, _ = _primary_arrays(plan)
     need = plan.level - inventory
-    rows = [
-        r
-        for r in np.nonzero((need > 0) & (src.primary >= 0))[0]
-        if table.supplier(int(primary[r])) in due
-    ]
+    below = (inventory < plan.must) & (src.primary >= 0)
+    rows = [r for r in np.nonzero(below & (need > 0))[0] if table.supplier(int(primary[r])) in due]
     if not rows:
         return
     rows_a = np.array(rows, dtype=np.int64)

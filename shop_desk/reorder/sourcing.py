@@ -18,6 +18,7 @@ from shop_desk.reorder import lots
 from shop_desk.reorder.review import Offer, ReviewState, Supplier
 
 MAX_CYCLE_DAYS = 14  # never wait longer than this to fill a basket
+MIN_CYCLE_DAYS = 7  # plan each product's orders about a week apart even when reviewing daily
 
 
 @dataclass(slots=True)
@@ -107,7 +108,7 @@ def choose_sources(
         s: member_discount_bp(sup, state.month_spend_fen.get(s, 0))
         for s, sup in state.suppliers.items()
     }
-    cycle = dict.fromkeys(state.suppliers, max(state.review_days, 1))
+    cycle = dict.fromkeys(state.suppliers, max(state.review_days, 1, MIN_CYCLE_DAYS))
     share = dict.fromkeys(state.suppliers, 0.0)
     for _ in range(2):
         landed, unit = _landed(state, table, rate, safety, cycle, share, discount, max_cover_days)
@@ -192,7 +193,7 @@ def _cycles(state, table, primary, rate, unit) -> tuple[dict[str, int], dict[str
         days = review
         if threshold > 0 and spend[s] > 0:
             days = min(max(review, math.ceil(threshold / spend[s])), max(review, MAX_CYCLE_DAYS))
-        cycle[s] = days
+        cycle[s] = max(days, MIN_CYCLE_DAYS)
         basket = spend[s] * days
         free = sup.free_over_fen is not None and basket >= sup.free_over_fen
         share[s] = (
