@@ -70,6 +70,7 @@ class Simulation:
         self.month: tuple[int, int] | None = None
         self.month_spend: dict[str, int] = {}
         self.transit_after_end = np.zeros(n)  # value of units due after the last day
+        self.units_after_end = np.zeros(n, dtype=np.int64)
         self.bought_units = np.zeros(n)
         self.bought_value = np.zeros(n)
         self.start_price = self._start_prices()
@@ -86,8 +87,10 @@ class Simulation:
         for t in range(self.n_sim):
             self._day(t)
         last = self.n_sim - 1
-        transit = self.book.in_transit_value(last) + self.transit_after_end
-        self.ledger.end_value = self.ledger.last_close + transit
+        g = self.ledger
+        g.end_value = g.last_close + self.book.in_transit_value(last) + self.transit_after_end
+        g.end_units = self.book.on_hand + self.book.in_transit_units(last) + self.units_after_end
+        g.bought_units = self.bought_units.astype(np.int64)
         return self.ledger.result(self.shop, self.policy, self.review_days, self.warmup)
 
     def _start_stock(self) -> None:
@@ -98,6 +101,7 @@ class Simulation:
         value = units * self.start_price
         self.book.order(rows, np.zeros_like(rows), units[rows], value[rows])
         self.ledger.start_value = value
+        self.ledger.start_units = units
 
     def _day(self, t: int) -> None:
         d = self.warmup + t
@@ -107,10 +111,11 @@ class Simulation:
             self._review(t, d)
         demand = self.shop.demand[:, d]
         served = self.book.serve(demand)
-        expired = self.book.expire(t)
+        expired_units, expired = self.book.expire(t)
         value = self.book.close()
         self.sold[:, d] = served
         self.out[:, d] = self.book.on_hand == 0
+        self.ledger.expired_units += expired_units
         self.ledger.day(demand, served, expired, value, self._lost_price(), HOLDING_RATE / 365)
 
     def _lost_price(self) -> np.ndarray:
@@ -169,6 +174,7 @@ class Simulation:
         col = due - self.warmup
         later = col >= self.n_sim
         np.add.at(self.transit_after_end, rows[later], value[later])
+        np.add.at(self.units_after_end, rows[later], units[later])
         self.book.order(rows[~later], col[~later], units[~later], value[~later])
         if (col == t).any():  # no lead time: on hand before today's customers come
             self.book.receive(t)

@@ -83,15 +83,19 @@ class LotBook:
         self.on_hand -= served
         return served
 
-    def expire(self, day: int) -> np.ndarray:
-        """Write off the lots that arrived shelf-life days ago or earlier; value per product."""
+    def expire(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Write off the lots that arrived shelf-life days ago or earlier: units and value."""
         gone = self.arrived <= (day - self.life)[:, None]
         if not gone.any():
-            return np.zeros(self.n)
+            return np.zeros(self.n, dtype=np.int64), np.zeros(self.n)
         lost = np.where(gone, self.units, 0)
         self.units -= lost
-        self.on_hand -= lost.sum(axis=1)
-        return np.einsum("ij,ij->i", lost, self.cost)
+        units = lost.sum(axis=1)
+        self.on_hand -= units
+        return units, np.einsum("ij,ij->i", lost, self.cost)
+
+    def in_transit_units(self, day: int) -> np.ndarray:
+        return self.due_units[:, day + 1 :].sum(axis=1)
 
     def close(self) -> np.ndarray:
         """Drop emptied lots (always the oldest ones); value at cost per product."""
