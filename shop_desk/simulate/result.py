@@ -64,9 +64,6 @@ class Ledger:
         np.add.at(self.purchase, rows, cost)
         np.add.at(self.line_count, rows, 1)
 
-    def order(self, order: PlacedOrder) -> None:
-        self.orders.append(order)
-
     def result(self, shop: Shop, policy: Policy, review_days: int, warmup: int) -> SimulationResult:
         return SimulationResult(
             policy=policy.name,
