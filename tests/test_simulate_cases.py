@@ -224,3 +224,6 @@ def test_lots_given_to_the_policy(tmp_path):
     assert [(x.units, x.arrived, x.expires) for x in lots[1]] == [(3, day(2), None)]
     assert len(lots) == 2 and [len(x) for x in lots] == [2, 1]
     assert [len(x) for x in policy.states[4].lots] == [1, 1]  # the start lot was written off
+    units, arrived = lots.as_arrays()
+    assert units[:, :2].tolist() == [[7, 2], [3, 0]]
+    assert arrived[:, :2].tolist() == [[WARMUP, WARMUP + 1], [WARMUP + 2, -1]]

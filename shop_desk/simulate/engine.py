@@ -148,7 +148,7 @@ class Simulation:
             sold=sold,
             out_of_stock=out,
             on_hand=on_hand,
-            lots=self.book.lots(self.sim_dates, self.shelf),
+            lots=self.book.lots(self.sim_dates, self.shelf, self.warmup),
             open_lines=self.buying.open_lines(),
             offers=self.shop.offers,
             suppliers=self.shop.suppliers,
