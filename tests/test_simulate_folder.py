@@ -150,3 +150,11 @@ def test_cli_summary_and_errors(tmp_path):
     assert "suppliers.csv: the header has no column shipping_fee_fen." in result.stderr
     result = cli(tmp_path, "simulate", str(shop), "--policy", "nonsense")
     assert result.returncode == 1 and "Unknown policy nonsense" in result.stderr
+
+
+def test_progress_is_reported_up_to_the_last_day():
+    calls = []
+    shop = load_shop(DATA / "online-retail-dev")
+    simulate(shop, make_policy("minmax"), progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (30, 318) and calls[-1] == (318, 318)
+    assert [d for d, _ in calls] == sorted({d for d, _ in calls})

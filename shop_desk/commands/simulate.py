@@ -6,6 +6,7 @@ Heavy imports (NumPy, the simulator) happen in the handler, so the CLI starts fa
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from shop_desk.i18n import tr
@@ -39,13 +40,28 @@ def cmd_simulate(args, folder: Path) -> int:
 
     policy = make_policy(args.policy)
     shop = load_shop(args.shop_folder)
-    result = simulate(shop, policy, review_days=args.review_days, warmup_days=args.warmup_days)
+    result = simulate(
+        shop,
+        policy,
+        review_days=args.review_days,
+        warmup_days=args.warmup_days,
+        progress=_show_progress,
+    )
     if args.json:
         out(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
     else:
         for line in summary_lines(result):
             out(line)
     return 0
+
+
+def _show_progress(done: int, total: int) -> None:
+    """A progress line on a terminal only (never in a pipe or a windowed exe)."""
+    if sys.stderr is None or not sys.stderr.isatty():
+        return
+    sys.stderr.write("\r" + tr("Simulated {done} of {total} days", done=done, total=total))
+    sys.stderr.write("\n" if done == total else "")
+    sys.stderr.flush()
 
 
 def summary_lines(result) -> list[str]:

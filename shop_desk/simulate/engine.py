@@ -7,6 +7,7 @@ run only over the order lines a policy returns.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 
@@ -24,9 +25,15 @@ START_COVER_DAYS = 7
 
 
 def simulate(
-    shop: Shop, policy: Policy, *, review_days: int = 7, warmup_days: int = 56
+    shop: Shop,
+    policy: Policy,
+    *,
+    review_days: int = 7,
+    warmup_days: int = 56,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
-    return Simulation(shop, policy, review_days, warmup_days).run()
+    """Run `policy` over `shop`; progress(days done, days), if given, after each month."""
+    return Simulation(shop, policy, review_days, warmup_days).run(progress)
 
 
 class Simulation:
@@ -69,10 +76,12 @@ class Simulation:
             price[row] = min(price[row], moq_unit_price(offer))
         return price
 
-    def run(self) -> SimulationResult:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
         self._start_stock()
         for t in range(self.n_sim):
             self._day(t)
+            if progress is not None and (t % 30 == 29 or t == self.n_sim - 1):
+                progress(t + 1, self.n_sim)
         last = self.n_sim - 1
         g = self.ledger
         g.end_value = g.last_close + self.book.in_transit_value(last) + self.transit_after_end
