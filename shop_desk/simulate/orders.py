@@ -27,9 +27,30 @@ class PolicyError(ShopDeskError):
 
 @dataclass(frozen=True, slots=True)
 class _Offer:
+    """An offer with what placing a line needs at hand."""
+
     offer: Offer
     row: int
+    product_id: str
+    pack_size: int
+    moq: int
+    multiple: int
     tiers: tuple[tuple[int, int], ...]  # (min packs, pack price), ascending
+    price: int | None  # the pack price when there is one tier only
+
+    @classmethod
+    def of(cls, offer: Offer, row: int) -> _Offer:
+        tiers = tuple((t.min_packs, t.pack_price_fen) for t in offer.tiers)
+        return cls(
+            offer,
+            row,
+            offer.product_id,
+            offer.pack_size,
+            offer.moq_packs,
+            offer.multiple_packs,
+            tiers,
+            tiers[0][1] if len(tiers) == 1 else None,
+        )
 
 
 @dataclass
@@ -46,10 +67,7 @@ class Purchasing:
     def __init__(self, shop: Shop, index: dict[str, int], policy_name: str) -> None:
         self.shop, self.policy_name = shop, policy_name
         self.offers = {
-            (o.supplier_id, o.sku): _Offer(
-                o, index[o.product_id], tuple((t.min_packs, t.pack_price_fen) for t in o.tiers)
-            )
-            for o in shop.offers
+            (o.supplier_id, o.sku): _Offer.of(o, index[o.product_id]) for o in shop.offers
         }
         self.open: dict[int, list[OpenLine]] = defaultdict(list)  # by absolute due day
         self.month: tuple[int, int] | None = None
@@ -68,53 +86,60 @@ class Purchasing:
             self.month, self.month_spend = (today.year, today.month), {}
 
     def place(self, day: int, today: dt.date, lines: list[OrderLine]) -> Placed:
-        by_supplier: dict[str, list[tuple[OrderLine, _Offer, int]]] = {}
+        offers = self.offers
+        by_supplier: dict[str, list[tuple[OrderLine, _Offer, int, int]]] = {}
         for line in lines:
-            facts, packs = self._check(line)
-            by_supplier.setdefault(line.supplier_id, []).append((line, facts, packs))
-        rows: list[int] = []
-        units: list[int] = []
-        value: list[float] = []
-        due: list[int] = []
+            facts = offers.get((line.supplier_id, line.sku))
+            packs = line.packs
+            if (
+                facts is None
+                or facts.product_id != line.product_id
+                or type(packs) is not int
+                or packs < facts.moq
+                or packs % facts.multiple
+            ):
+                facts, packs = self._check(line)  # says what is wrong, or converts packs
+            price = facts.price if facts.price is not None else _pack_price(facts.tiers, packs)
+            by_supplier.setdefault(line.supplier_id, []).append((line, facts, packs, price))
+        records: list[tuple[int, int, float, int]] = []
         for supplier_id, items in by_supplier.items():
-            supplier = self.shop.suppliers[supplier_id]
-            spend = self.month_spend.get(supplier_id, 0)
-            bp = member_discount_bp(supplier, spend)
-            prices = [_pack_price(facts.tiers, packs) for _, facts, packs in items]
-            subtotal = sum(packs * p for (_, _, packs), p in zip(items, prices, strict=True))
-            paid = discounted(subtotal, bp)
-            self.month_spend[supplier_id] = spend + paid
-            when = day + supplier.lead_time_days
-            when_date = self.shop.first_day + dt.timedelta(days=when)
-            keep = 1 - bp / 10_000
-            open_today = self.open[when] if when > day else None
-            for (line, facts, packs), price in zip(items, prices, strict=True):
-                size = facts.offer.pack_size
-                n = packs * size
-                rows.append(facts.row)
-                units.append(n)
-                value.append(n * (price * keep / size))  # unit cost, unrounded, times units
-                due.append(when)
-                if open_today is not None:
-                    open_today.append(
-                        OpenLine(line.product_id, supplier_id, line.sku, n, when_date)
-                    )
-            self.orders.append(
-                PlacedOrder(
-                    today,
-                    supplier_id,
-                    subtotal,
-                    bp,
-                    paid,
-                    shipping_fen(supplier, paid),
-                    tuple(line for line, _, _ in items),
-                )
-            )
+            self._order(day, today, supplier_id, items, records)
+        rows, units, value, due = zip(*records, strict=True) if records else ((), (), (), ())
         return Placed(
             np.array(rows, dtype=np.int64),
             np.array(units, dtype=np.int64),
             np.array(value, dtype=np.float64),
             np.array(due, dtype=np.int64),
+        )
+
+    def _order(self, day: int, today: dt.date, supplier_id: str, items, records: list) -> None:
+        """One supplier order: member discount from the month's earlier spend, shipping."""
+        supplier = self.shop.suppliers[supplier_id]
+        spend = self.month_spend.get(supplier_id, 0)
+        bp = member_discount_bp(supplier, spend)
+        subtotal = sum(packs * price for _, _, packs, price in items)
+        paid = discounted(subtotal, bp)
+        self.month_spend[supplier_id] = spend + paid
+        when = day + supplier.lead_time_days
+        when_date = self.shop.first_day + dt.timedelta(days=when)
+        keep = 1 - bp / 10_000
+        open_then = self.open[when] if when > day else None
+        for line, facts, packs, price in items:
+            size = facts.pack_size
+            n = packs * size
+            records.append((facts.row, n, n * (price * keep / size), when))  # unit cost × n
+            if open_then is not None:
+                open_then.append(OpenLine(line.product_id, supplier_id, line.sku, n, when_date))
+        self.orders.append(
+            PlacedOrder(
+                today,
+                supplier_id,
+                subtotal,
+                bp,
+                paid,
+                shipping_fen(supplier, paid),
+                tuple(item[0] for item in items),
+            )
         )
 
     def _check(self, line: OrderLine) -> tuple[_Offer, int]:
