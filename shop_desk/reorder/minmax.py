@@ -69,12 +69,12 @@ class MinMaxPolicy:
 
 
 def _on_order(state: ReviewState) -> np.ndarray:
-    on_order = np.zeros(len(state.products), dtype=np.int64)
-    if state.open_lines:
-        rows = np.fromiter((state.index[x.product_id] for x in state.open_lines), dtype=np.int64)
-        units = np.fromiter((x.units for x in state.open_lines), dtype=np.int64)
-        np.add.at(on_order, rows, units)
-    return on_order
+    """Units ordered and not yet received, per product."""
+    index = state.index
+    rows = [index[x.product_id] for x in state.open_lines]
+    units = [x.units for x in state.open_lines]
+    counts = np.bincount(rows, weights=units, minlength=len(state.products))
+    return counts.astype(np.int64)
 
 
 def _pack_price(offer: Offer, packs: int) -> int:

@@ -7,21 +7,16 @@ run only over the order lines a policy returns.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
-from shop_desk.errors import InputError, ShopDeskError
+from shop_desk.errors import InputError
 from shop_desk.i18n import tr
-from shop_desk.reorder.review import Offer, OpenLine, OrderLine, Policy, ReviewState
-from shop_desk.simulate.pricing import (
-    discounted,
-    member_discount_bp,
-    moq_unit_price,
-    pack_price,
-    shipping_fen,
-)
-from shop_desk.simulate.result import Ledger, PlacedOrder, SimulationResult
+from shop_desk.reorder.review import Policy, ReviewState
+from shop_desk.simulate.orders import Purchasing
+from shop_desk.simulate.pricing import moq_unit_price
+from shop_desk.simulate.result import Ledger, SimulationResult
 from shop_desk.simulate.shop import Shop
 from shop_desk.simulate.stock import LotBook
 
@@ -29,14 +24,16 @@ HOLDING_RATE = 0.20  # of the stock value, per year
 START_COVER_DAYS = 7
 
 
-class PolicyError(ShopDeskError):
-    """A policy asked for something no supplier sells that way."""
-
-
 def simulate(
-    shop: Shop, policy: Policy, *, review_days: int = 7, warmup_days: int = 56
+    shop: Shop,
+    policy: Policy,
+    *,
+    review_days: int = 7,
+    warmup_days: int = 56,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
-    return Simulation(shop, policy, review_days, warmup_days).run()
+    """Run `policy` over `shop`; progress(days done, days), if given, after each month."""
+    return Simulation(shop, policy, review_days, warmup_days).run(progress)
 
 
 class Simulation:
@@ -58,7 +55,6 @@ class Simulation:
         self.sim_dates = self.dates[warmup_days:]
         self.shelf = [p.shelf_life_days for p in shop.products]
         self.index = {p.product_id: i for i, p in enumerate(shop.products)}
-        self.offers = {(o.supplier_id, o.sku): o for o in shop.offers}
         self.retail = np.array([p.retail_price_fen for p in shop.products], dtype=np.float64)
         # History the policy reads: warm-up days are demand, never out of stock.
         self.sold = np.zeros((n, total), dtype=np.int64)
@@ -66,10 +62,9 @@ class Simulation:
         self.out = np.zeros((n, total), dtype=bool)
         self.book = LotBook(n, self.n_sim, self.shelf)
         self.ledger = Ledger(n)
-        self.open: dict[int, list[OpenLine]] = defaultdict(list)  # by absolute due day
-        self.month: tuple[int, int] | None = None
-        self.month_spend: dict[str, int] = {}
+        self.buying = Purchasing(shop, self.index, policy.name)
         self.transit_after_end = np.zeros(n)  # value of units due after the last day
+        self.units_after_end = np.zeros(n, dtype=np.int64)
         self.bought_units = np.zeros(n)
         self.bought_value = np.zeros(n)
         self.start_price = self._start_prices()
@@ -81,14 +76,19 @@ class Simulation:
             price[row] = min(price[row], moq_unit_price(offer))
         return price
 
-    def run(self) -> SimulationResult:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
         self._start_stock()
         for t in range(self.n_sim):
             self._day(t)
+            if progress is not None and (t % 30 == 29 or t == self.n_sim - 1):
+                progress(t + 1, self.n_sim)
         last = self.n_sim - 1
-        transit = self.book.in_transit_value(last) + self.transit_after_end
-        self.ledger.end_value = self.ledger.last_close + transit
-        return self.ledger.result(self.shop, self.policy, self.review_days, self.warmup)
+        g = self.ledger
+        g.end_value = g.last_close + self.book.in_transit_value(last) + self.transit_after_end
+        g.end_units = self.book.on_hand + self.book.in_transit_units(last) + self.units_after_end
+        g.bought_units = self.bought_units.astype(np.int64)
+        g.orders = self.buying.orders
+        return g.result(self.shop, self.policy, self.review_days, self.warmup)
 
     def _start_stock(self) -> None:
         warm = self.shop.demand[:, : self.warmup].sum(axis=1)
@@ -98,19 +98,21 @@ class Simulation:
         value = units * self.start_price
         self.book.order(rows, np.zeros_like(rows), units[rows], value[rows])
         self.ledger.start_value = value
+        self.ledger.start_units = units
 
     def _day(self, t: int) -> None:
         d = self.warmup + t
         self.book.receive(t)
-        self.open.pop(d, None)
+        self.buying.arrived(d)
         if t % self.review_days == 0:
             self._review(t, d)
         demand = self.shop.demand[:, d]
         served = self.book.serve(demand)
-        expired = self.book.expire(t)
+        expired_units, expired = self.book.expire(t)
         value = self.book.close()
         self.sold[:, d] = served
         self.out[:, d] = self.book.on_hand == 0
+        self.ledger.expired_units += expired_units
         self.ledger.day(demand, served, expired, value, self._lost_price(), HOLDING_RATE / 365)
 
     def _lost_price(self) -> np.ndarray:
@@ -122,15 +124,26 @@ class Simulation:
         return self.retail - avg
 
     def _review(self, t: int, d: int) -> None:
-        today = self.dates[d]
-        if self.month != (today.year, today.month):
-            self.month, self.month_spend = (today.year, today.month), {}
-        state = self._state(t, d)
-        lines = self.policy.review(state)
+        self.buying.start_day(self.dates[d])
+        lines = self.policy.review(self._state(d))
         if lines:
-            self._place(t, d, list(lines))
+            self._book(t, self.buying.place(d, self.dates[d], list(lines)))
 
-    def _state(self, t: int, d: int) -> ReviewState:
+    def _book(self, t: int, placed) -> None:
+        """Put today's lines on the books: average price, purchases, lots due."""
+        rows, units, value = placed.rows, placed.units, placed.value
+        np.add.at(self.bought_units, rows, units)
+        np.add.at(self.bought_value, rows, value)
+        self.ledger.lines(rows, value)
+        col = placed.due - self.warmup
+        later = col >= self.n_sim
+        np.add.at(self.transit_after_end, rows[later], value[later])
+        np.add.at(self.units_after_end, rows[later], units[later])
+        self.book.order(rows[~later], col[~later], units[~later], value[~later])
+        if (col == t).any():  # no lead time: on hand before today's customers come
+            self.book.receive(t)
+
+    def _state(self, d: int) -> ReviewState:
         sold = self.sold[:, :d]
         out = self.out[:, :d]
         sold.flags.writeable = False  # views: a policy reads the past, never edits it
@@ -144,109 +157,12 @@ class Simulation:
             sold=sold,
             out_of_stock=out,
             on_hand=on_hand,
-            lots=self.book.lots(self.sim_dates, self.shelf),
-            open_lines=[line for due in sorted(self.open) for line in self.open[due]],
+            lots=self.book.lots(self.sim_dates, self.shelf, self.warmup),
+            open_lines=self.buying.open_lines(),
             offers=self.shop.offers,
             suppliers=self.shop.suppliers,
-            month_spend_fen=dict(self.month_spend),
+            month_spend_fen=dict(self.buying.month_spend),
             review_days=self.review_days,
             holding_rate=HOLDING_RATE,
             index=self.index,
-        )
-
-    def _place(self, t: int, d: int, lines: list[OrderLine]) -> None:
-        by_supplier: dict[str, list[tuple[OrderLine, Offer]]] = {}
-        for line in lines:
-            offer = self._check(line)
-            by_supplier.setdefault(line.supplier_id, []).append((line, offer))
-        placed = _Placed()
-        for supplier_id, items in by_supplier.items():
-            self._order(d, supplier_id, items, placed)
-        rows, units, value, due = placed.arrays()
-        np.add.at(self.bought_units, rows, units)
-        np.add.at(self.bought_value, rows, value)
-        self.ledger.lines(rows, value)
-        col = due - self.warmup
-        later = col >= self.n_sim
-        np.add.at(self.transit_after_end, rows[later], value[later])
-        self.book.order(rows[~later], col[~later], units[~later], value[~later])
-        if (col == t).any():  # no lead time: on hand before today's customers come
-            self.book.receive(t)
-
-    def _check(self, line: OrderLine) -> Offer:
-        offer = self.offers.get((line.supplier_id, line.sku))
-        if offer is None or offer.product_id != line.product_id:
-            raise PolicyError(
-                tr(
-                    "Policy {policy} ordered {sku} of {supplier} for {product}: no such offer.",
-                    policy=self.policy.name,
-                    sku=line.sku,
-                    supplier=line.supplier_id,
-                    product=line.product_id,
-                )
-            )
-        packs = line.packs
-        if (
-            not isinstance(packs, int | np.integer)
-            or packs < offer.moq_packs
-            or packs % offer.multiple_packs
-        ):
-            raise PolicyError(
-                tr(
-                    "Policy {policy} ordered {packs} packs of {sku}: the offer takes at least "
-                    "{moq} packs, in multiples of {multiple}.",
-                    policy=self.policy.name,
-                    packs=packs,
-                    sku=line.sku,
-                    moq=offer.moq_packs,
-                    multiple=offer.multiple_packs,
-                )
-            )
-        return offer
-
-    def _order(self, d: int, supplier_id: str, items, placed: _Placed) -> None:
-        """One supplier order: member discount from the month's earlier spend, shipping."""
-        supplier = self.shop.suppliers[supplier_id]
-        spend = self.month_spend.get(supplier_id, 0)
-        bp = member_discount_bp(supplier, spend)
-        prices = [pack_price(offer, int(line.packs)) for line, offer in items]
-        subtotal = sum(int(line.packs) * p for (line, _), p in zip(items, prices, strict=True))
-        paid = discounted(subtotal, bp)
-        fee = shipping_fen(supplier, paid)
-        self.month_spend[supplier_id] = spend + paid
-        due = d + supplier.lead_time_days
-        when = self.shop.first_day + dt.timedelta(days=due)
-        keep = 1 - bp / 10_000
-        for (line, offer), price in zip(items, prices, strict=True):
-            units = int(line.packs) * offer.pack_size
-            placed.add(
-                self.index[line.product_id], units, units * (price * keep / offer.pack_size), due
-            )
-            if due > d:
-                self.open[due].append(OpenLine(line.product_id, supplier_id, line.sku, units, when))
-        lines = tuple(line for line, _ in items)
-        self.ledger.order(PlacedOrder(self.dates[d], supplier_id, subtotal, bp, paid, fee, lines))
-
-
-class _Placed:
-    """The lines of one review day, gathered to update the books in a few vector operations."""
-
-    def __init__(self) -> None:
-        self.rows: list[int] = []
-        self.units: list[int] = []
-        self.value: list[float] = []
-        self.due: list[int] = []
-
-    def add(self, row: int, units: int, value: float, due: int) -> None:
-        self.rows.append(row)
-        self.units.append(units)
-        self.value.append(value)
-        self.due.append(due)
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            np.array(self.rows, dtype=np.int64),
-            np.array(self.units, dtype=np.int64),
-            np.array(self.value, dtype=np.float64),
-            np.array(self.due, dtype=np.int64),
         )

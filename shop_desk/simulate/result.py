@@ -34,6 +34,7 @@ class Ledger:
         self.stockout_days = np.zeros(n, dtype=np.int64)
         self.lost_margin = np.zeros(n)
         self.expired = np.zeros(n)
+        self.expired_units = np.zeros(n, dtype=np.int64)
         self.stock_value = np.zeros(n)  # sum of closing values over the days
         self.holding = np.zeros(n)
         self.purchase = np.zeros(n)  # line costs after member discount, unrounded
@@ -43,6 +44,9 @@ class Ledger:
         self.start_value = np.zeros(n)  # the start stock at its unit price
         self.last_close = np.zeros(n)  # stock value at the latest close
         self.end_value = np.zeros(n)  # on hand and in transit at the end, at cost
+        self.start_units = np.zeros(n, dtype=np.int64)
+        self.bought_units = np.zeros(n, dtype=np.int64)
+        self.end_units = np.zeros(n, dtype=np.int64)
 
     def day(self, demand, served, expired, value, lost_price, holding_per_day) -> None:
         lost = demand - served
@@ -59,9 +63,6 @@ class Ledger:
     def lines(self, rows: np.ndarray, cost: np.ndarray) -> None:
         np.add.at(self.purchase, rows, cost)
         np.add.at(self.line_count, rows, 1)
-
-    def order(self, order: PlacedOrder) -> None:
-        self.orders.append(order)
 
     def result(self, shop: Shop, policy: Policy, review_days: int, warmup: int) -> SimulationResult:
         return SimulationResult(
@@ -144,6 +145,7 @@ class SimulationResult:
                     "lost_margin_fen": _fen(g.lost_margin[i]),
                     "purchase_fen": _fen(g.purchase[i]),
                     "holding_fen": _fen(g.holding[i]),
+                    "expired_units": int(g.expired_units[i]),
                     "expired_fen": _fen(g.expired[i]),
                     "avg_stock_value_fen": _fen(g.stock_value[i] / g.days),
                     "order_lines": int(g.line_count[i]),

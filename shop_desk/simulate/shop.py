@@ -10,8 +10,10 @@ import csv
 import datetime as dt
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,8 +74,9 @@ def load_shop(folder: str | Path) -> Shop:
     return Shop(products, suppliers, offers, first_day, demand)
 
 
-def _rows(folder: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a CSV with the columns FILES names; other columns are ignored."""
+@contextmanager
+def _table(folder: Path, name: str) -> Iterator[tuple[Any, dict[str, int]]]:
+    """A csv.reader past the header, and where each column FILES names is."""
     path = folder / name
     if not path.is_file():
         raise InputError(tr("The shop folder has no {file}.", file=name))
@@ -86,14 +89,19 @@ def _rows(folder: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
                 raise InputError(
                     tr("{file}: the header has no column {column}.", file=name, column=missing[0])
                 )
-            cols = {c: header.index(c) for c in FILES[name]}
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                line = reader.line_num
-                yield line, {c: (row[i].strip() if i < len(row) else "") for c, i in cols.items()}
+            yield reader, {c: header.index(c) for c in FILES[name]}
     except UnicodeDecodeError:
         raise InputError(tr("{file} is not UTF-8 text.", file=name)) from None
+
+
+def _rows(folder: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV with the columns FILES names; other columns are ignored."""
+    with _table(folder, name) as (reader, cols):
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = reader.line_num
+            yield line, {c: (row[i].strip() if i < len(row) else "") for c, i in cols.items()}
 
 
 def _error(name: str, line: int, message: str) -> InputError:
@@ -237,27 +245,32 @@ def _read_offers(
 
 
 def _read_demand(folder: Path, index: dict[str, int]) -> tuple[dt.date, np.ndarray]:
+    """The demand matrix; a tight loop, as a big shop has millions of rows."""
     rows: list[int] = []
     days: list[int] = []
     units: list[int] = []
     lines: list[int] = []
-
-    def parse(line: int, row: dict[str, str]) -> None:
-        try:
-            day = dt.date.fromisoformat(row["date"]).toordinal()
-        except ValueError:
-            raise _Problem(
-                tr("'{value}' is not a date like 2024-01-31.", value=row["date"])
-            ) from None
-        pid = row["product_id"]
-        if pid not in index:
-            raise _Problem(tr("product {product} is not in products.csv.", product=pid))
-        rows.append(index[pid])
-        days.append(day)
-        units.append(_int(row["units"], "units"))
-        lines.append(line)
-
-    _read(folder, "demand.csv", parse)
+    ordinal: dict[str, int] = {}
+    with _table(folder, "demand.csv") as (reader, cols):
+        at_date, at_product, at_units = cols["date"], cols["product_id"], cols["units"]
+        for cells in reader:
+            try:
+                text = cells[at_date].strip()
+                day = ordinal.get(text)
+                if day is None:
+                    day = ordinal[text] = dt.date.fromisoformat(text).toordinal()
+                row = index[cells[at_product].strip()]
+                count = int(cells[at_units])
+                if count < 0:
+                    raise ValueError
+            except (IndexError, KeyError, ValueError):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                raise _demand_error(reader.line_num, cells, cols, index) from None
+            rows.append(row)
+            days.append(day)
+            units.append(count)
+            lines.append(reader.line_num)
     if not days:
         raise InputError(tr("{file} has no demand row.", file="demand.csv"))
     day = np.asarray(days, dtype=np.int64)
@@ -267,6 +280,24 @@ def _read_demand(folder: Path, index: dict[str, int]) -> tuple[dt.date, np.ndarr
     np.add.at(demand, (row, day - first), np.asarray(units, dtype=np.int64))
     _refuse_duplicates(row, day, lines)
     return dt.date.fromordinal(first), demand
+
+
+def _demand_error(line: int, cells: list[str], cols: dict[str, int], index) -> InputError:
+    """Say what is wrong with a demand row that did not parse."""
+    cell = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
+    try:
+        dt.date.fromisoformat(cell["date"])
+    except ValueError:
+        message = tr("'{value}' is not a date like 2024-01-31.", value=cell["date"])
+        return _error("demand.csv", line, message)
+    if cell["product_id"] not in index:
+        message = tr("product {product} is not in products.csv.", product=cell["product_id"])
+        return _error("demand.csv", line, message)
+    try:
+        _int(cell["units"], "units")
+    except _Problem as exc:
+        return _error("demand.csv", line, str(exc))
+    raise AssertionError(cells)  # pragma: no cover - every failing case is named above
 
 
 def _refuse_duplicates(row: np.ndarray, day: np.ndarray, lines: list[int]) -> None:

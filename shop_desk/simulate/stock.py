@@ -83,15 +83,19 @@ class LotBook:
         self.on_hand -= served
         return served
 
-    def expire(self, day: int) -> np.ndarray:
-        """Write off the lots that arrived shelf-life days ago or earlier; value per product."""
+    def expire(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Write off the lots that arrived shelf-life days ago or earlier: units and value."""
         gone = self.arrived <= (day - self.life)[:, None]
         if not gone.any():
-            return np.zeros(self.n)
+            return np.zeros(self.n, dtype=np.int64), np.zeros(self.n)
         lost = np.where(gone, self.units, 0)
         self.units -= lost
-        self.on_hand -= lost.sum(axis=1)
-        return np.einsum("ij,ij->i", lost, self.cost)
+        units = lost.sum(axis=1)
+        self.on_hand -= units
+        return units, np.einsum("ij,ij->i", lost, self.cost)
+
+    def in_transit_units(self, day: int) -> np.ndarray:
+        return self.due_units[:, day + 1 :].sum(axis=1)
 
     def close(self) -> np.ndarray:
         """Drop emptied lots (always the oldest ones); value at cost per product."""
@@ -106,16 +110,19 @@ class LotBook:
             self.arrived = np.where(keep, np.take_along_axis(self.arrived, src, axis=1), NEVER)
         return np.einsum("ij,ij->i", self.units, self.cost)
 
-    def lots(self, dates: Sequence[dt.date], shelf_life: list[int | None]) -> LotLists:
-        """A snapshot of the lots on hand, for a policy (Lot objects built only when read)."""
-        return LotLists(self.units.copy(), self.arrived.copy(), dates, shelf_life)
+    def lots(self, dates: Sequence[dt.date], shelf_life: list[int | None], offset: int) -> LotLists:
+        """A snapshot of the lots on hand, for a policy (Lot objects built only when read).
+
+        dates[i] is the date of simulated day i, which is day i + offset of the history."""
+        return LotLists(self.units.copy(), self.arrived.copy(), dates, shelf_life, offset)
 
 
 class LotLists(Sequence[list[Lot]]):
     """ReviewState.lots without building thousands of Lot objects a policy may never read.
 
     Reads like list[list[Lot]] (per product, oldest first). A lot's `expires` is the day at
-    whose close it is written off: arrival + shelf life.
+    whose close it is written off: arrival + shelf life. A policy that wants every product's
+    lots at once may use as_arrays() when present (the shop database gives plain lists).
     """
 
     def __init__(
@@ -124,10 +131,18 @@ class LotLists(Sequence[list[Lot]]):
         arrived: np.ndarray,
         dates: Sequence[dt.date],
         shelf_life: list[int | None],
+        offset: int = 0,
     ) -> None:
         self._units, self._arrived = units, arrived
-        self._dates, self._shelf = dates, shelf_life
+        self._dates, self._shelf, self._offset = dates, shelf_life, offset
         self._built: dict[int, list[Lot]] = {}
+
+    def as_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(units, arrived) [product, k-th oldest lot]: units 0 and arrived -1 where there is no
+        lot; arrived counts days from ReviewState.first_day (a column of the history arrays)."""
+        units = self._units.copy()
+        arrived = np.where(units > 0, self._arrived + self._offset, -1)
+        return units, arrived
 
     def __len__(self) -> int:
         return self._units.shape[0]
