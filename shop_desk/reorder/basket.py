@@ -172,9 +172,7 @@ class _Candidates:
         primary = plan.sources.primary
         safe = np.where(primary >= 0, primary, 0)
         lead = np.where(primary >= 0, plan.table.lead[safe], 0)
-        cycle = np.array(
-            [plan.sources.cycle[plan.table.supplier(o)] if o >= 0 else 1 for o in primary]
-        )
+        cycle = np.where(primary >= 0, plan.sources.offer_cycle[safe], 1)
         days = lead + cycle + review
         mean = fc.mean_over(state.today, np.zeros(n, dtype=np.int64), days)
         service = np.array([p.service_level for p in state.products])
@@ -184,11 +182,9 @@ class _Candidates:
 
     def daily_spend(self, s: str) -> float:
         plan = self.plan
-        total = 0.0
-        for row, o in enumerate(plan.sources.primary):
-            if o >= 0 and plan.table.supplier(int(o)) == s:
-                total += plan.rate[row] * plan.sources.unit_cost[o]
-        return total
+        primary = plan.sources.primary
+        rows = [r for r in np.nonzero(primary >= 0)[0] if plan.table.supplier(int(primary[r])) == s]
+        return float(np.sum(plan.rate[rows] * plan.sources.unit_cost[primary[rows]]))
 
     def pull(self, s: str, value_fen: int, packs_needed: int):
         """Lines worth at least value_fen and packs_needed packs, and their holding cost;

@@ -116,19 +116,19 @@ def make_plan(
     fc: forecast.Forecast,
     settings: Settings = Settings(),
     sources: sourcing.Sourcing | None = None,
+    table: sourcing.OfferTable | None = None,
 ) -> Plan:
     """Decide today's lines for every product, then settle them per supplier."""
     n = len(state.products)
-    table = sourcing.offer_table(state)
+    table = table or sourcing.offer_table(state)
     week = np.full(n, 7)
     rate = fc.mean_over(state.today, np.zeros(n, dtype=np.int64), week) / 7.0
     cumulative = _cumulative(state, fc, table, settings)
-    shelf = {
-        (o.supplier_id, o.sku): int(table.life[i])
-        for i, o in enumerate(state.offers)
-        if math.isfinite(table.life[i])
-    }
-    pos = position.stock_position(state, cumulative, shelf)
+    shelf = table.line_life
+    product_life = np.array(
+        [np.inf if p.shelf_life_days is None else p.shelf_life_days for p in state.products]
+    )
+    pos = position.stock_position(state, cumulative, product_life, shelf)
     service = np.array([p.service_level for p in state.products])
     if sources is not None:  # cached: only the member discounts move within a month
         sources.discount_bp = {
@@ -185,9 +185,7 @@ def _primary_arrays(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     has = p >= 0
     safe = np.where(has, p, 0)
     lead = np.where(has, plan.table.lead[safe], 0)
-    cycle = np.array(
-        [plan.sources.cycle[plan.table.supplier(o)] if o >= 0 else 1 for o in p], dtype=np.int64
-    )
+    cycle = np.where(has, plan.sources.offer_cycle[safe], 1)
     return safe, lead, cycle
 
 
@@ -311,11 +309,8 @@ def _topups(plan: Plan, service: np.ndarray, inventory: np.ndarray) -> np.ndarra
 
 
 def _arriving(plan: Plan, rows: np.ndarray, before: np.ndarray) -> np.ndarray:
-    arrivals = plan.position.arrivals
-    return np.array(
-        [sum(u for d, u in arrivals[r] if d < b) for r, b in zip(rows, before, strict=True)],
-        dtype=np.float64,
-    )
+    pos = plan.position
+    return np.where(pos.due[rows] < np.asarray(before)[:, None], pos.due_units[rows], 0).sum(axis=1)
 
 
 def _lot_at(offer, packs: int) -> lots.Lot:
@@ -441,6 +436,7 @@ class ShopDeskPolicy:
         self._runner: forecast.ForecastRunner | None = None
         self._runner_key: tuple | None = None
         self._sources: tuple | None = None
+        self._table: tuple | None = None
 
     def review(self, state: ReviewState) -> list[OrderLine]:
         return self.plan(state).order_lines()
@@ -453,7 +449,10 @@ class ShopDeskPolicy:
     def plan(self, state: ReviewState) -> Plan:
         fc = self._forecast(state)
         sources = self._cached_sources(state)
-        plan = make_plan(state, fc, self.settings, sources)
+        key = (id(state.offers), len(state.offers), tuple(state.index))
+        if self._table is None or self._table[0] != key:
+            self._table = (key, sourcing.offer_table(state))
+        plan = make_plan(state, fc, self.settings, sources, self._table[1])
         if sources is None:
             self._sources = (state.today, tuple(state.index), plan.sources)
         return plan
