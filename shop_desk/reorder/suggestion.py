@@ -14,7 +14,7 @@ import numpy as np
 from shop_desk.i18n import tr
 from shop_desk.money import format_fen
 from shop_desk.reorder import basket, position
-from shop_desk.reorder.policy import EARLY, ORDER, TOPUP, Plan, PlanLine
+from shop_desk.reorder.policy import EARLY, ORDER, PROBE, TOPUP, Plan, PlanLine
 from shop_desk.reorder.review import OrderLine
 from shop_desk.reorder.sourcing import member_discount_bp
 
@@ -210,6 +210,8 @@ def _why(plan: Plan, line: PlanLine, unit: str) -> str:
         return tr("ordered a review early to fill the basket")
     if line.kind == "tier":
         return tr("ordered a review early to reach the next member tier")
+    if line.kind == PROBE:
+        return tr("out of stock for a while: a small lot to see whether it sells")
     expiring = float(plan.position.expiring[line.row])
     if line.kind == ORDER and expiring >= 1:
         return tr("{count} {unit} will expire before they sell", count=int(expiring), unit=unit)
