@@ -205,6 +205,9 @@ class _Candidates:
             units = min(units, room(plan, row, o, inventory))
             if units < 0.5:
                 continue
+            missing = value_fen - value
+            if packs >= packs_needed and missing > 0:  # only as much as the basket lacks
+                units = min(units, max(missing / max(plan.sources.unit_cost[o], 1e-9), 0.01))
             n_packs = lots.packs_for_units(offer, units)
             price = lots.tier_price(offer, n_packs)
             lot = lots.Lot(n_packs, n_packs * offer.pack_size, price, n_packs, price)
