@@ -27,18 +27,15 @@ CANDIDATES: tuple[tuple[int, float, float], ...] = (
     (SES, 0.05, 0.0),
     (SES, 0.1, 0.0),
     (SES, 0.15, 0.0),
-    (SES, 0.25, 0.0),
-    (SES, 0.4, 0.0),
     (SBA, 0.05, 0.0),
     (SBA, 0.1, 0.0),
-    (SBA, 0.2, 0.0),
     (TSB, 0.1, 0.05),
     (TSB, 0.1, 0.1),
-    (TSB, 0.2, 0.2),
     (SES_WEEKDAY, 0.1, 0.0),
     (SES_WEEKDAY, 0.15, 0.0),
-    (SES_WEEKDAY, 0.25, 0.0),
 )
+# Weights above 0.15 won back-tests on items that had gone quiet and lost when demand came
+# back; the choice among the rest, on a year of origins, beats the best single method.
 DEFAULT = (SES, 0.15, 0.0)  # what the feasibility study found robust; used without a fit
 INIT_DAYS = 28  # in-stock days that start each smoother
 MAX_DISPERSION = 100.0
@@ -418,7 +415,7 @@ def fit_methods(
     first_day: dt.date,
     product_ids: list[str],
     horizon=8,
-    eval_days: int = 180,
+    eval_days: int = 365,
     margin: float = 0.03,
     history_days: int = 365,
 ) -> FittedMethods:

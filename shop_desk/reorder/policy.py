@@ -25,7 +25,7 @@ ORDER, TOPUP, EARLY, PROBE = "order", "topup", "early", "probe"  # why a line is
 @dataclass(frozen=True, slots=True)
 class Settings:
     refit_days: int = 28  # refit forecast methods after this many days (cached between)
-    eval_days: int = 180  # back-test origins
+    eval_days: int = 365  # back-test origins
     max_cover_days: float | None = 7.0  # a price tier never buys more days of demand
     source_days: int = 7  # re-choose sources after this many days (cached between)
     probe_days: int = 14  # out of stock this long with no demand seen: try one small lot
