@@ -356,13 +356,15 @@ def backtest(
 
     At each origin the candidates forecast the sum of the next `horizon` days from what
     came before; windows with a stock-out day (censored actuals) are not scored. The weekday
-    profile is estimated from the days before the scored window only.
+    profile is estimated from the days before the scored window only (at least 8 weeks of
+    them when the history allows).
     """
     sold = np.asarray(sold)
     oos = np.asarray(out_of_stock, dtype=bool)
     n, t = sold.shape
     h = np.broadcast_to(np.asarray(horizon, dtype=np.int64), (n,)).copy()
-    first_origin = max(1, t - eval_days)
+    # the weekday profile needs some weeks before the first scored origin
+    first_origin = max(1, t - eval_days, min(8 * 7, t // 2))
     profile = weekday_profile(sold[:, :first_origin], oos[:, :first_origin], first_day)
     method = np.array([c[0] for c in candidates])[None, :]
     alpha = np.array([c[1] for c in candidates])[None, :]
