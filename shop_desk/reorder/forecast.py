@@ -272,8 +272,13 @@ class ForecastRunner:
         beta: np.ndarray,
         spread: np.ndarray | None = None,
         dispersion_days: int = 182,
+        start: int = 0,
     ) -> None:
-        oos = np.asarray(out_of_stock, dtype=bool)
+        """start: the first history column to use (older days barely move an estimate)."""
+        self.start = start
+        sold = sold[:, start:]
+        first_day = first_day + dt.timedelta(days=start)
+        oos = np.asarray(out_of_stock, dtype=bool)[:, start:]
         profile = weekday_profile(sold, oos, first_day)
         self.method = np.asarray(method)
         self.alpha = np.asarray(alpha, dtype=np.float64)
@@ -292,11 +297,20 @@ class ForecastRunner:
             oos[:, : INIT_DAYS * 2],
         )
         self.first_day = first_day
-        self.days = 0
-        self.advance(sold, oos)
+        self.days = 0  # columns fed, counted from `start`
+        self._feed(sold, oos)
 
     def advance(self, sold: np.ndarray, out_of_stock: np.ndarray) -> None:
-        """Feed the days of `sold` not seen yet (same products, same first day)."""
+        """Feed the days of the full history `sold` not seen yet (same products and first
+        day as when the runner started)."""
+        self._feed(sold[:, self.start :], out_of_stock[:, self.start :])
+
+    @property
+    def end(self) -> int:
+        """The history column after the last one fed."""
+        return self.start + self.days
+
+    def _feed(self, sold: np.ndarray, out_of_stock: np.ndarray) -> None:
         for day in range(self.days, sold.shape[1]):
             self.smoothers.step(sold[:, day], out_of_stock[:, day])
         self.days = max(self.days, sold.shape[1])

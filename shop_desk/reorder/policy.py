@@ -31,6 +31,7 @@ class Settings:
     probe_days: int = 14  # out of stock this long with no demand seen: try one small lot
     service: str = "fill"  # a product's service level is its fill rate ("cycle": P(no stock-out))
     horizon_days: int = 400  # longest look ahead for expiry
+    history_days: int = 365  # days a forecast runs over (SES at 0.05 forgets in a year)
 
 
 @dataclass(slots=True)
@@ -93,8 +94,9 @@ def fit(state: ReviewState, settings: Settings = Settings()) -> forecast.FittedM
 
 def make_forecast(state: ReviewState, fitted: forecast.FittedMethods | None) -> forecast.Forecast:
     method, alpha, beta, spread = _methods(state, fitted)
+    start = max(0, state.sold.shape[1] - Settings().history_days)
     return forecast.ForecastRunner(
-        state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
+        state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread, start=start
     ).forecast()
 
 
@@ -471,11 +473,19 @@ class ShopDeskPolicy:
         if (
             self._runner is None
             or self._runner_key != key
-            or self._runner.days > state.sold.shape[1]
+            or self._runner.end > state.sold.shape[1]
         ):
             method, alpha, beta, spread = _methods(state, self.fitted)
+            start = max(0, state.sold.shape[1] - self.settings.history_days)
             self._runner = forecast.ForecastRunner(
-                state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
+                state.sold,
+                state.out_of_stock,
+                state.first_day,
+                method,
+                alpha,
+                beta,
+                spread,
+                start=start,
             )
             self._runner_key = key
         else:
