@@ -193,3 +193,18 @@ def test_policy_keeps_fitted_methods_between_reviews_and_refits_when_stale():
     stale = two_sources(on_hand=60, today=rs.TODAY + dt.timedelta(days=8), days=128)
     pol.review(stale)
     assert pol.fitted is not fitted
+
+
+def test_a_new_shop_with_days_of_history_and_a_product_without_offers():
+    state = rs.state(
+        [rs.product("new", retail=300), rs.product("orphan", retail=300)],
+        [6, 2],
+        [0, 0],
+        [rs.offer("distributor", "new", [(1, 200)])],
+        [rs.DISTRIBUTOR],
+        days=3,
+    )
+    result = suggest(state)
+    assert [ln.product_id for ln in result.lines] == ["new"]  # orphan has nothing to buy
+    empty = rs.state([], [], [], [], [rs.DISTRIBUTOR], days=0)
+    assert ShopDeskPolicy().review(empty) == []
