@@ -22,7 +22,7 @@ from shop_desk.reorder.review import Offer, Supplier
 from shop_desk.reorder.sourcing import member_discount_bp
 
 if TYPE_CHECKING:
-    from shop_desk.reorder.policy import Plan, PlanLine, Settings
+    from shop_desk.reorder.policy import Plan, PlanLine
 
 NEAR_TIER = 0.25  # pull forward for a member tier only within this share of the basket
 BUDGET_TOO_SMALL = "budget_too_small"
@@ -63,7 +63,7 @@ def totals(supplier: Supplier, month_spend_fen: int, subtotal_fen: int) -> Total
     return Totals(subtotal_fen, bp, discounted, shipping, missing)
 
 
-def settle(plan: Plan, inventory: np.ndarray, settings: Settings) -> None:
+def settle(plan: Plan, inventory: np.ndarray) -> None:
     """Adjust plan.lines per supplier, then to the budget."""
     candidates = _Candidates(plan, inventory)
     for s in sorted({plan.state.offers[line.offer].supplier_id for line in plan.lines}):

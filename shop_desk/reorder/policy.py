@@ -154,7 +154,7 @@ def make_plan(
     inventory = _topups(plan, service, inventory)
     _orders(plan, inventory, due, settings)
     _probes(plan, inventory, due, settings)
-    basket.settle(plan, inventory, settings)
+    basket.settle(plan, inventory)
     return plan
 
 
