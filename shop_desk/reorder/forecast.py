@@ -432,13 +432,14 @@ def fit_methods(
     product_ids: list[str],
     horizon=8,
     eval_days: int = 365,
-    margin: float = 0.03,
+    margin: float = 0.10,
     history_days: int = 365,
 ) -> FittedMethods:
     """Choose each product's method by a rolling back-test of demand over `horizon` days.
 
-    A candidate must beat DEFAULT by `margin` (relative mean absolute error) to replace it:
-    with a few windows of noisy demand, small differences are luck.
+    SES with the weight that did best is the reference; another method must beat it by
+    `margin` (relative mean absolute error) to replace it: with a few windows of noisy
+    demand, small differences are luck. Without any scored window: DEFAULT.
     """
     skip = max(0, np.asarray(sold).shape[1] - eval_days - history_days)  # older days barely count
     result = backtest(
@@ -450,13 +451,16 @@ def fit_methods(
         eval_days,
     )
     mae = result.mean_abs()
-    default = CANDIDATES.index(DEFAULT)
+    n = mae.shape[0]
+    rows = np.arange(n)
+    ses = np.array([k for k, c in enumerate(CANDIDATES) if c[0] == SES])
+    reference = ses[np.argmin(mae[:, ses], axis=1)]  # the best smoothing weight for SES
     best = np.argmin(mae, axis=1)
-    better = mae[np.arange(len(best)), best] < (1.0 - margin) * mae[:, default]
-    choice = np.where(better & (result.windows > 0), best, default)
+    better = mae[rows, best] < (1.0 - margin) * mae[rows, reference]
+    default = CANDIDATES.index(DEFAULT)
+    choice = np.where(result.windows > 0, np.where(better, best, reference), default)
     table = np.array(CANDIDATES)
     n_days = np.asarray(sold).shape[1]
-    rows = np.arange(len(choice))
     alpha = table[choice, 1]
     h = np.broadcast_to(np.asarray(horizon, dtype=np.float64), alpha.shape)
     scale = np.maximum(result.forecast[rows, choice], result.actual)  # a forecast near 0 on a
