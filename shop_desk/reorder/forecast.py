@@ -13,7 +13,7 @@ that sold more than expected and still ran out) but never lower it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -114,10 +114,15 @@ class Forecast:
     profile: np.ndarray  # [n, 7] weekday factors by date.weekday(); ones without a profile
     dispersion: np.ndarray  # [n] variance / mean of daily demand, >= 1 (see variance_over)
     alpha: np.ndarray  # [n] smoothing weight of the level (its own uncertainty)
+    _sums: dict = field(default_factory=dict, repr=False)  # weekday -> cumulative factors
 
     def mean_over(self, today: dt.date, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
         """Expected demand over days today+start .. today+stop-1, per product."""
-        return self.level * profile_sum(self.profile, today.weekday(), start, stop)
+        weekday = today.weekday()
+        cum = self._sums.get(weekday)
+        if cum is None:
+            cum = self._sums[weekday] = _cumulative_factors(self.profile, weekday)
+        return self.level * _sum_between(cum, start, stop)
 
     def variance_over(self, mean: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Variance of demand over `days` days with that mean: daily noise plus the level's
@@ -129,15 +134,22 @@ class Forecast:
 
 def profile_sum(profile: np.ndarray, weekday: int, start, stop) -> np.ndarray:
     """Sum of weekday factors over days start..stop-1 counted from a day of `weekday`."""
-    n = profile.shape[0]
+    return _sum_between(_cumulative_factors(profile, weekday), start, stop)
+
+
+def _cumulative_factors(profile: np.ndarray, weekday: int) -> np.ndarray:
+    """[n, 8]: sums of the factors of the first 0..7 days from a day of `weekday`."""
     rolled = np.roll(profile, -weekday, axis=1)  # column j = factor of day today+j (mod 7)
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(rolled, axis=1)], axis=1)
-    week = cum[:, 7]
+    return np.concatenate([np.zeros((profile.shape[0], 1)), np.cumsum(rolled, axis=1)], axis=1)
+
+
+def _sum_between(cum: np.ndarray, start, stop) -> np.ndarray:
+    n = cum.shape[0]
+    rows = np.arange(n)
 
     def upto(k) -> np.ndarray:
-        k = np.broadcast_to(np.asarray(k, dtype=np.int64), (n,))
-        k = np.maximum(k, 0)
-        return (k // 7) * week + np.take_along_axis(cum, (k % 7)[:, None], axis=1)[:, 0]
+        k = np.maximum(np.broadcast_to(np.asarray(k, dtype=np.int64), (n,)), 0)
+        return (k // 7) * cum[:, 7] + cum[rows, k % 7]
 
     return upto(stop) - upto(start)
 

@@ -139,6 +139,11 @@ class _Walk:
         self.loss = mean.copy()  # E[(X - 0)+]
         self.k = 0
 
+    def keep(self, mask: np.ndarray) -> None:
+        """Walk on only the rows in mask (finished rows cost nothing more)."""
+        for name in ("mean", "over", "r", "q", "pmf", "cdf", "loss"):
+            setattr(self, name, getattr(self, name)[mask])
+
     def step(self) -> None:
         """Advance to k + 1."""
         self.loss = np.maximum(self.loss - (1.0 - self.cdf), 0.0)
@@ -151,11 +156,20 @@ class _Walk:
 
 def _fill_exact(mw, vw, ml, vl, allowed) -> np.ndarray:
     w, lead = _Walk(mw, vw), _Walk(ml, vl)
-    result = np.full(mw.shape, -1.0)
-    result[w.loss - lead.loss <= allowed] = 0
-    while w.k < 6 * EXACT_UP_TO and (result < 0).any():
+    rows = np.arange(len(mw))
+    result = np.full(len(mw), -1.0)
+    allowed = allowed.copy()
+    while rows.size:
+        done = w.loss - lead.loss <= allowed + 1e-12
+        result[rows[done & (result[rows] < 0)]] = w.k
+        if done.all() or w.k >= 6 * EXACT_UP_TO:
+            result[rows[result[rows] < 0]] = w.k
+            break
+        if w.k % 16 == 15:  # drop finished rows now and then (each drop copies arrays)
+            left = result[rows] < 0
+            rows, allowed = rows[left], allowed[left]
+            w.keep(left)
+            lead.keep(left)
         w.step()
         lead.step()
-        result[(result < 0) & (w.loss - lead.loss <= allowed + 1e-12)] = w.k
-    result[result < 0] = w.k
     return result
