@@ -170,8 +170,13 @@ class Startup(QObject):
             self.probe = StartupProbe(self.window)
 
     def begin(self) -> None:
+        from shop_desk.gui import window_state
+
+        self.window.geometry_folder = self.folder
         screen = self.window.screen().availableGeometry()
-        if screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
+        if window_state.restore(self.window, self.folder):
+            self.window.show()  # restoreGeometry brings back a maximized window as such
+        elif screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
             self.window.showMaximized()
         else:
             self.window.show()
