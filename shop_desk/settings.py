@@ -20,6 +20,9 @@ class ShopSettings:
     shop_address: str = ""
     shop_phone: str = ""
     near_expiry_days: int = 7
+    # Reorder defaults (a product's own service level and review days win when set).
+    holding_cost_bp: int = 2000  # cost of holding stock per year, of its value: 20 %
+    reorder_budget_fen: int = 0  # cash for one day's orders; 0 = no limit
     settings_version: int = SETTINGS_VERSION
 
 
