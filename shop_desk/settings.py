@@ -23,6 +23,8 @@ class ShopSettings:
     # Reorder defaults (a product's own service level and review days win when set).
     holding_cost_bp: int = 2000  # cost of holding stock per year, of its value: 20 %
     reorder_budget_fen: int = 0  # cash for one day's orders; 0 = no limit
+    default_review_days: int = 7  # days between two orders, when a product does not say
+    default_service_level_bp: int = 9700  # for new products: 97 % of demand served from stock
     settings_version: int = SETTINGS_VERSION
 
 
