@@ -4,13 +4,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from shop_desk.catalog.manifest import MemberTier, SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
 from shop_desk.clock import shop_day
-from shop_desk.db.models import CatalogSource
+from shop_desk.db.models import CatalogSource, Supplier
 from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
@@ -93,15 +94,17 @@ def test_a_window_starting_after_a_sell_out_starts_censored(shop):
 def test_linked_offers_and_suppliers_as_the_policy_sees_them(shop):
     db, (cola, _gum) = shop
     with db.read() as s:
-        state = load_review_state(s, shop_day(at(7)), month_spend_fen={"gz": 1200})
+        gz_id = str(s.scalar(select(Supplier.id).where(Supplier.code == "gz")))
+        state = load_review_state(s, shop_day(at(7)), month_spend_fen={gz_id: 1200})
     (offer,) = state.offers  # auto-linked by GTIN; gum has no offer
-    assert offer.product_id == str(cola) and offer.supplier_id == "gz"
+    assert offer.product_id == str(cola) and offer.supplier_id == gz_id
     assert offer.pack_size == 24
     assert [(t.min_packs, t.pack_price_fen) for t in offer.tiers] == [(1, 5400), (10, 5100)]
-    gz = state.suppliers["gz"]
+    gz = state.suppliers[gz_id]
+    assert gz.name == "广州饮料批发"
     assert gz.lead_time_days == 2 and gz.shipping_fee_fen == 800 and gz.free_over_fen == 20_000
     assert gz.member_tiers == ((50_000, 100), (200_000, 300))
-    assert state.month_spend_fen == {"gz": 1200}
+    assert state.month_spend_fen == {gz_id: 1200}
     assert state.sold.shape == (2, 365) and state.sold.dtype == np.int64
 
 

@@ -152,12 +152,12 @@ def _lots(session: Session, index: dict[int, int]) -> list[list[rv.Lot]]:
 
 
 def _suppliers(session: Session) -> dict[str, rv.Supplier]:
-    return {row.code: _supplier(row) for row in session.scalars(select(Supplier))}
+    return {str(row.id): _supplier(row) for row in session.scalars(select(Supplier))}
 
 
 def _supplier(row: Supplier) -> rv.Supplier:
     return rv.Supplier(
-        supplier_id=row.code,
+        supplier_id=str(row.id),  # as purchase orders key suppliers
         name=row.name,
         lead_time_days=row.lead_time_days,
         shipping_fee_fen=row.shipping_fee_fen,
@@ -184,7 +184,7 @@ def _offers(session: Session, index: dict[int, int]) -> list[rv.Offer]:
         select(
             ProductOfferLink.product_id,
             ProductOfferLink.units_per_pack,
-            Supplier.code,
+            ProductOfferLink.supplier_id,
             CO.sku,
             CO.tiers,
             CO.moq_packs,
@@ -195,17 +195,18 @@ def _offers(session: Session, index: dict[int, int]) -> list[rv.Offer]:
             current_offers,
             (CO.supplier_id == ProductOfferLink.supplier_id) & (CO.sku == ProductOfferLink.sku),
         )
-        .join(Supplier, Supplier.id == ProductOfferLink.supplier_id)
-        .order_by(ProductOfferLink.product_id, Supplier.code, CO.sku)
+        .order_by(ProductOfferLink.product_id, ProductOfferLink.supplier_id, CO.sku)
     )
     offers = []
-    for product_id, per_pack, code, sku, tiers, moq, multiple, shelf_life in session.execute(query):
+    for product_id, per_pack, supplier_id, sku, tiers, moq, multiple, shelf_life in session.execute(
+        query
+    ):
         parsed = _tiers(tiers)
         if product_id not in index or not parsed or per_pack <= 0:
             continue  # archived product or an offer that cannot be priced
         offers.append(
             rv.Offer(
-                supplier_id=code,
+                supplier_id=str(supplier_id),
                 sku=sku,
                 product_id=str(product_id),
                 pack_size=per_pack,
