@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -124,7 +125,11 @@ class ReceiveOrderDialog(QDialog):
             f"{line.outstanding_units:,}",
         )
         for column, text in enumerate(values):
-            self.table.setItem(row, column, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # only the two last columns are typed in
+            if column >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, column, item)
         spin = QSpinBox()
         spin.setRange(0, MAX_UNITS)
         spin.setValue(line.outstanding_units)
@@ -132,6 +137,7 @@ class ReceiveOrderDialog(QDialog):
         spin.setToolTip(self.tr("{n} per pack").format(n=line.units_per_pack))
         spin.valueChanged.connect(self._update_summary)
         price = QLineEdit(fen_to_plain(line.pack_price_fen))
+        price.setAlignment(Qt.AlignmentFlag.AlignRight)
         price.textChanged.connect(self._update_summary)
         self.table.setCellWidget(row, SPIN, spin)
         self.table.setCellWidget(row, PRICE, price)

@@ -210,7 +210,7 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 90), (2, 90), (3, 130), (4, 130), (5, 95), (6, 50), (7, 100)):
+        for column, width in ((0, 90), (2, 90), (3, 145), (4, 145), (5, 95), (6, 50), (7, 100)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         return self.table
