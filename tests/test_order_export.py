@@ -70,7 +70,7 @@ def test_xlsx_round_trip(document, tmp_path):
         "Shipping": 0,
         "Total": 54648,
     }
-    assert ["Note", "请周五前送到"] == rows[-1][:2]
+    assert rows[-1][:2] == ["Note", "请周五前送到"]
 
 
 def test_xlsx_headers_in_chinese(document, tmp_path):

@@ -78,7 +78,8 @@ def order_html(doc: OrderDocument) -> str:
     note = f"<p><b>{e(lab['note'])}</b>: {e(doc.note)}</p>" if doc.note else ""
     return (
         f"<html><head><style>{_STYLE}</style></head><body>{''.join(head)}"
-        f"<table class='lines' cellspacing='0'><tr>{header}</tr>{''.join(rows)}</table><br/>"
+        "<table class='lines' width='100%' cellspacing='0' cellpadding='4'>"
+        f"<tr>{header}</tr>{''.join(rows)}</table><br/>"
         f"<table class='totals' align='right'>{total_rows}</table>{note}</body></html>"
     )
 
