@@ -29,7 +29,12 @@ from shop_desk.purchasing.orders import (
     set_line_packs,
 )
 from shop_desk.purchasing.pricing import order_totals, round_half_even, tier_price
-from shop_desk.purchasing.receiving import ReceiptLine, outstanding, receive_order
+from shop_desk.purchasing.receiving import (
+    ReceiptLine,
+    check_received,
+    outstanding,
+    receive_order,
+)
 from shop_desk.reorder.review import OrderLine
 from tests.purchasing_shop import build_shop
 
@@ -170,7 +175,7 @@ def test_receive_in_part_at_a_new_price_moves_the_average_cost(shop):
         refs = s.scalars(select(StockMove.reference).where(StockMove.kind == "receipt"))
         assert sorted(refs)[-2:] == [f"PO-{order_id:05d}:{line_id}"] * 2
         assert open_lines(s) == []
-        assert check_database(s).ok
+        assert check_database(s).ok and check_received(s) == []
     with shop.db.session() as s, pytest.raises(InputError, match="nothing more to receive"):
         receive_order(s, order_id, [ReceiptLine(line_id, 1)])
 
@@ -234,3 +239,16 @@ def test_status_rules(shop):
         assert s.scalar(select(PurchaseOrder.status).where(PurchaseOrder.id == draft)) == (
             OrderStatus.RECEIVED
         )
+
+
+def test_check_received_finds_a_cache_that_left_the_ledger(shop):
+    order_id = _sent(shop, (shop.snacks, "C1", shop.chips, 1))
+    with shop.db.session() as s:
+        line = get_order(s, order_id).lines[0]
+        receive_order(s, order_id, [ReceiptLine(line.id, 5)])
+        assert check_received(s) == []
+        line.received_units = 7  # a cache gone wrong
+        s.flush()
+        assert check_received(s) == [
+            f"PO-{order_id:05d}, item C1: 7 units received on the order, 5 in the ledger."
+        ]

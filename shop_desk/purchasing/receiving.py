@@ -189,3 +189,33 @@ def _expiry(session: Session, line: PurchaseOrderLine, at: datetime) -> date | N
     product = session.get(Product, line.product_id)
     days = (product.shelf_life_days if product else None) or line.shelf_life_days
     return shop_day(at) + timedelta(days=days) if days else None
+
+
+def check_received(session: Session) -> list[str]:
+    """Order lines whose received units differ from their receipt moves in the ledger."""
+    from sqlalchemy import func, select
+
+    from shop_desk.db.models import StockMove
+
+    moved = dict(
+        session.execute(
+            select(StockMove.reference, func.sum(StockMove.qty))
+            .where(StockMove.kind == "receipt", StockMove.reference.like("PO-%:%"))
+            .group_by(StockMove.reference)
+        ).all()
+    )
+    problems = []
+    for line in session.scalars(select(PurchaseOrderLine).order_by(PurchaseOrderLine.id)):
+        in_ledger = moved.get(move_reference(line.order_id, line.id), 0)
+        if in_ledger != line.received_units:
+            problems.append(
+                tr(
+                    "{ref}, item {sku}: {cached} units received on the order, {ledger} in the "
+                    "ledger.",
+                    ref=order_ref(line.order_id),
+                    sku=line.sku,
+                    cached=line.received_units,
+                    ledger=in_ledger,
+                )
+            )
+    return problems
