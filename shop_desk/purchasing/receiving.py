@@ -49,7 +49,9 @@ def outstanding(order: PurchaseOrder) -> list[ReceiptLine]:
     return [ReceiptLine(x.id, x.outstanding_units) for x in order.lines if x.outstanding_units]
 
 
-def lines_by_sku(order: PurchaseOrder, wanted: dict[str, tuple[int, int | None]]) -> list:
+def lines_by_sku(
+    order: PurchaseOrder, wanted: dict[str, tuple[int, int | None]]
+) -> list[ReceiptLine]:
     """{sku: (units, pack price or None)} as receipt lines of this order."""
     result = []
     for sku, (units, price) in wanted.items():
