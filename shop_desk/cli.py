@@ -11,6 +11,7 @@ shop-desk check [--repair]     recompute every cache from the ledger; integrity 
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
 shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
+shop-desk orders ...           purchase orders: list, show, export, submit, receive
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
 from shop_desk.commands import simulate as simulate_command
+from shop_desk.commands import orders as orders_commands
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     _catalog_parsers(sub)
     simulate_command.add_parsers(sub)
+    orders_commands.add_parsers(sub)
     return parser
 
 
@@ -434,4 +437,5 @@ COMMANDS: dict[str, Callable] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "simulate": simulate_command.cmd_simulate,
+    "orders": orders_commands.cmd_orders,
 }

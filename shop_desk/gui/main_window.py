@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget | None]] = {
             "counter": self._counter,
             "stock": self._stock,
+            "orders": self._orders,
             "catalog": self._catalog,
             "settings": self._settings,
         }
@@ -180,6 +181,11 @@ class MainWindow(QMainWindow):
         except ImportError:
             return None
         return StockPage(self.ctx)
+
+    def _orders(self) -> QWidget:
+        from shop_desk.gui.pages.orders import OrdersPage
+
+        return OrdersPage(self.ctx)
 
     def _catalog(self) -> QWidget | None:
         try:
