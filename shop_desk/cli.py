@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
-from shop_desk.commands import simulate as simulate_command
 from shop_desk.commands import orders as orders_commands
+from shop_desk.commands import simulate as simulate_command
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
