@@ -411,6 +411,45 @@
         </message>
     </context>
     <context>
+        <name>DraftModel</name>
+        <message>
+            <source>Product</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>货源</translation>
+        </message>
+        <message>
+            <source>Packs</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Unit price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>Line cost</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Days of cover</source>
+            <translation>到货后可卖天数</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <source>{supplier} · {units}/pack · {price}</source>
+            <translation>{supplier} · {units}/件 · {price}</translation>
+        </message>
+    </context>
+    <context>
         <name>ErrorDialog</name>
         <message>
             <source>Shop Desk: something went wrong</source>
@@ -1296,6 +1335,93 @@
         <message>
             <source>More arrived than is still to come for {skus}. Receive it all?</source>
             <translation>{skus} 的到货超过了待收数量。全部收下吗？</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReorderPage</name>
+        <message>
+            <source>products at or below their minimum</source>
+            <translation>低于陈列下限的商品</translation>
+        </message>
+        <message>
+            <source>today's suggested orders</source>
+            <translation>今日建议进货额</translation>
+        </message>
+        <message>
+            <source>price drops on your products (30 days)</source>
+            <translation>在售商品降价（30 天内）</translation>
+        </message>
+        <message>
+            <source>spent with suppliers this month</source>
+            <translation>本月采购额</translation>
+        </message>
+        <message>
+            <source>Budget today:</source>
+            <translation>今日预算：</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Suggest again</source>
+            <translation>重新计算</translation>
+        </message>
+        <message>
+            <source>Remove line</source>
+            <translation>删除此行</translation>
+        </message>
+        <message>
+            <source>Create purchase orders</source>
+            <translation>生成采购单</translation>
+        </message>
+        <message>
+            <source>Working out today's orders…</source>
+            <translation>正在计算今日补货…</translation>
+        </message>
+        <message>
+            <source>Nothing to order today.</source>
+            <translation>今天不用进货。</translation>
+        </message>
+        <message>
+            <source>{count} lines</source>
+            <translation>共 {count} 行</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{name}&lt;/b&gt;: {lines} lines, total {total}</source>
+            <translation>&lt;b&gt;{name}&lt;/b&gt;：{lines} 行，合计 {total}</translation>
+        </message>
+        <message>
+            <source>shipping {fee}</source>
+            <translation>运费 {fee}</translation>
+        </message>
+        <message>
+            <source>{amount} more ships free</source>
+            <translation>再买 {amount} 包邮</translation>
+        </message>
+        <message>
+            <source>free shipping</source>
+            <translation>包邮</translation>
+        </message>
+        <message>
+            <source>month's spend {before} → {after}</source>
+            <translation>本月采购 {before} → {after}</translation>
+        </message>
+        <message>
+            <source>member discount {pct}%</source>
+            <translation>会员折扣 {pct}%</translation>
+        </message>
+        <message>
+            <source>{missing} more this month reaches the next tier (saves {saving} here)</source>
+            <translation>本月再采购 {missing} 可升下一级会员（本单可省 {saving}）</translation>
+        </message>
+        <message>
+            <source>{count} draft purchase orders created.</source>
+            <translation>已生成 {count} 张采购单草稿。</translation>
+        </message>
+        <message>
+            <source>Purchase orders not created</source>
+            <translation>采购单未生成</translation>
         </message>
     </context>
     <context>

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget | None]] = {
             "counter": self._counter,
             "stock": self._stock,
+            "reorder": self._reorder,
             "orders": self._orders,
             "catalog": self._catalog,
             "settings": self._settings,
@@ -181,6 +182,11 @@ class MainWindow(QMainWindow):
         except ImportError:
             return None
         return StockPage(self.ctx)
+
+    def _reorder(self) -> QWidget:
+        from shop_desk.gui.pages.reorder import ReorderPage
+
+        return ReorderPage(self.ctx)
 
     def _orders(self) -> QWidget:
         from shop_desk.gui.pages.orders import OrdersPage
