@@ -11,6 +11,7 @@ shop-desk check [--repair]     recompute every cache from the ledger; integrity 
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
 shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
+shop-desk suggest              what to order today [--budget YUAN] [--json] [--create-orders]
 shop-desk orders ...           purchase orders: list, show, export, submit, receive
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from shop_desk import __version__, i18n, paths
 from shop_desk.commands import orders as orders_commands
 from shop_desk.commands import simulate as simulate_command
+from shop_desk.commands import suggest as suggest_command
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     _catalog_parsers(sub)
     simulate_command.add_parsers(sub)
+    suggest_command.add_parsers(sub)
     orders_commands.add_parsers(sub)
     return parser
 
@@ -437,5 +440,6 @@ COMMANDS: dict[str, Callable] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "simulate": simulate_command.cmd_simulate,
+    "suggest": suggest_command.cmd_suggest,
     "orders": orders_commands.cmd_orders,
 }

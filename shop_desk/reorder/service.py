@@ -79,24 +79,20 @@ def refit(db: Database, today: date | None = None) -> forecast.FittedMethods:
 
 def suggest_today(
     db: Database, today: date | None = None, budget_fen: int | None = None
-) -> Suggestions:
+) -> tuple[ReviewState, Suggestions]:
     """What to order today, with the cached fit (the default method where there is none)."""
     today = today or shop_day(utcnow())
     with db.read() as session:
         state = review_state(session, today, load_settings(session), budget_fen)
         fitted = cached_fit(session)
-    return ShopDeskPolicy(fitted=fitted).suggest(state)
+    return state, ShopDeskPolicy(fitted=fitted).suggest(state)
 
 
 def draft_today(
     db: Database, today: date | None = None, budget_fen: int | None = None
 ) -> ReorderDraft:
     """Today's suggestion ready for the owner's edits (every linked offer as an alternative)."""
-    today = today or shop_day(utcnow())
-    with db.read() as session:
-        state = review_state(session, today, load_settings(session), budget_fen)
-        fitted = cached_fit(session)
-    return ReorderDraft.from_suggestions(state, ShopDeskPolicy(fitted=fitted).suggest(state))
+    return ReorderDraft.from_suggestions(*suggest_today(db, today, budget_fen))
 
 
 def create_orders(db: Database, lines: list[OrderLine]) -> list[int]:
