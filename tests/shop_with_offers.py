@@ -61,7 +61,11 @@ def _feed(db, folder, code, name, lead, fee, free, cola, cola10, moq, water):
             gtin=COLA,
         ),
         OfferRecord(
-            sku=f"{code}-water", name="农夫山泉 550ml×24", pack_size=24, tiers=((1, water),), gtin=WATER
+            sku=f"{code}-water",
+            name="农夫山泉 550ml×24",
+            pack_size=24,
+            tiers=((1, water),),
+            gtin=WATER,
         ),
     ]
     publish(records, supplier, folder)

@@ -195,6 +195,9 @@ class Startup(QObject):
             self.window.retranslate()
         self.ctx = AppContext(db, settings, self.tasks, Events(), self.folder, self.demo)
         self.window.attach(self.ctx)
+        from shop_desk.gui.reorder_jobs import RefitScheduler
+
+        self.refit = RefitScheduler(self.ctx)
         if self.probe is not None:
             self.probe.watch_ready(self.window.counter_page)
         if self.demo:

@@ -37,3 +37,21 @@ def test_suggest_edit_and_create_orders(ctx, qtbot, tmp_path):
         lines = {(ln.sku, ln.packs) for ln in s.scalars(select(PurchaseOrderLine))}
     assert lines == expected
     assert "created" in page.status.text()
+
+
+def test_background_refit_caches_the_fit_once(ctx, qtbot, tmp_path):
+    from shop_desk.gui.reorder_jobs import RefitScheduler
+    from shop_desk.reorder.service import cached_fit
+
+    build_shop(ctx.db, tmp_path)
+    scheduler = RefitScheduler(ctx)
+    scheduler.timer.stop()
+    done = []
+    scheduler._done = done.append
+    scheduler.run()
+    qtbot.waitUntil(lambda: len(done) == 1, timeout=30_000)
+    scheduler.run()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=30_000)
+    assert done == [True, False]  # the second run finds a fresh fit
+    with ctx.db.read() as s:
+        assert cached_fit(s) is not None

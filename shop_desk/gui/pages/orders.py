@@ -154,6 +154,7 @@ class OrdersPage(QWidget):
         self._detail_stale = False
         self._build()
         ctx.events.stock_changed.connect(self.refresh)
+        ctx.events.orders_changed.connect(self.refresh)
         self.model.reload(keep_loaded=False)
 
     # --- layout -------------------------------------------------------------------------

@@ -226,6 +226,7 @@ class ReorderPage(QWidget):
         self.model.rowsRemoved.connect(self._totals_changed)
         ctx.events.stock_changed.connect(self.refresh_glance)
         ctx.events.catalog_changed.connect(self.refresh_glance)
+        ctx.events.orders_changed.connect(self.refresh_glance)
         self.refresh()
 
     # --- layout -----------------------------------------------------------------------------
@@ -411,9 +412,7 @@ class ReorderPage(QWidget):
             self.tr("{count} draft purchase orders created.").format(count=len(order_ids))
         )
         self.ctx.events.status_message.emit(self.status.text())
-        orders_changed = getattr(self.ctx.events, "orders_changed", None)
-        if orders_changed is not None:
-            orders_changed.emit()
+        self.ctx.events.orders_changed.emit()
 
     def _create_failed(self, error: BaseException) -> None:
         self.create_button.setEnabled(True)
