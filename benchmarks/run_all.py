@@ -4,7 +4,7 @@
 
 Each benchmark runs in its own process (no shared caches or imports between them); the big
 shop is built first when it is not cached (about two minutes). --quick runs fewer samples
-(for a smoke run); --with-proposals also runs proposal_search.py and proposal_checkout.py.
+(for a smoke run); --with-proposals also runs proposal_checkout.py.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ QUICK = {
     "checkout": ["bench_checkout.py", "--sales", "300"],
 }
 PROPOSALS = {
-    "proposal_search": ["proposal_search.py"],
     "proposal_checkout": ["proposal_checkout.py"],
 }
 
