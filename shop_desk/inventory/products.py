@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm import Session
 
 from shop_desk.db.models import Barcode, Product
 from shop_desk.errors import InputError, NotFoundError
@@ -184,19 +184,33 @@ def set_active(session: Session, product_id: int, active: bool) -> None:
 
 
 def lookup_code(session: Session, raw: str) -> tuple[Product, int] | None:
-    """A scanned barcode or typed short code -> (product, base units per scan)."""
+    """A scanned barcode or typed short code -> (product, base units per scan).
+
+    One statement: the barcode, else the short code, joined to its product."""
     code = normalize(raw).replace(" ", "")
     if not code:
         return None
-    barcode = session.scalar(
-        select(Barcode).where(Barcode.code == code).options(selectinload(Barcode.product))
+    row = session.execute(_LOOKUP, {"code": code, "upper": code.upper()}).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _lookup_statement():
+    by_barcode = select(Barcode.product_id, Barcode.units, literal(0).label("rank")).where(
+        Barcode.code == bindparam("code")
     )
-    if barcode is not None:
-        return barcode.product, barcode.units
-    product = session.scalar(select(Product).where(Product.short_code == code.upper()))
-    if product is not None:
-        return product, 1
-    return None
+    by_short_code = select(Product.id, literal(1), literal(1)).where(
+        Product.short_code == bindparam("upper")
+    )
+    found = union_all(by_barcode, by_short_code).subquery()
+    return (
+        select(Product, found.c.units)
+        .join(found, Product.id == found.c.product_id)
+        .order_by(found.c.rank)
+        .limit(1)
+    )
+
+
+_LOOKUP = _lookup_statement()  # built once: a scan must not pay for building it
 
 
 def average_cost_fen(product: Product) -> int:
