@@ -231,6 +231,10 @@ def _pinyin_infix_statement(dialect: str) -> Select:
 # ----------------------------------------------------------------------------- products
 
 
+_LOAD = select(Product).where(Product.id.in_(bindparam("ids", expanding=True)))
+_LOAD_ACTIVE = _LOAD.where(Product.active.is_(True))
+
+
 def search_products(
     session: Session, query: str, limit: int = 50, include_archived: bool = False
 ) -> list[Product]:
@@ -241,10 +245,8 @@ def search_products(
     # them were archived (loading rows costs more than finding them).
     for start in range(0, len(ids), limit):
         chunk = ids[start : start + limit]
-        stmt = select(Product).where(Product.id.in_(chunk))
-        if not include_archived:
-            stmt = stmt.where(Product.active.is_(True))
-        by_id = {p.id: p for p in session.scalars(stmt)}
+        stmt = _LOAD if include_archived else _LOAD_ACTIVE
+        by_id = {p.id: p for p in session.scalars(stmt, {"ids": chunk})}
         found += [by_id[i] for i in chunk if i in by_id]
         if len(found) >= limit:
             break
