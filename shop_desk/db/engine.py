@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -228,5 +229,33 @@ def open_database(url: str | None = None, folder: Path | None = None, migrate: b
         url = sqlite_url(paths.database_path(folder))
     db = Database(url, folder)
     if migrate:
-        db.migrate()
+        try:
+            db.migrate()
+        except StorageError as exc:
+            db.engine.dispose()
+            if folder is not None and db.is_sqlite and not _folder_writable(folder):
+                # SQLite says only "unable to open database file" when it cannot create the
+                # -wal and -shm files beside the database: say what is wrong instead.
+                raise StorageError(
+                    tr(
+                        "The data folder {folder} is read-only, so the shop cannot be opened. "
+                        "Check the folder's permissions (or copy the data somewhere writable), "
+                        "then start again.",
+                        folder=folder,
+                    )
+                ) from exc
+            raise
     return db
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether a file can be created in `folder` (permission bits, read-only mounts and
+    immutable folders alike: only trying tells)."""
+    probe = folder / f".shop-desk-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except OSError:
+        return False
+    os.close(fd)
+    probe.unlink(missing_ok=True)
+    return True
