@@ -7,7 +7,7 @@ shop-desk products import F    import products from CSV/XLSX (preview, then all-
 shop-desk products export F    export products to CSV/XLSX
 shop-desk sales import F       import daily sales history from another till
 shop-desk stock [--json]       on hand, cost and value per product
-shop-desk check [--repair]     recompute every cache from the ledger; integrity check
+shop-desk check [--repair] [--full]  recompute every cache from the ledger; integrity check
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
 shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     stock.add_argument("--low", action="store_true", help=tr("only low stock"))
     check = sub.add_parser("check", help=tr("verify the ledger and the database"))
     check.add_argument("--repair", action="store_true", help=tr("rewrite caches from the ledger"))
+    check.add_argument("--full", action="store_true", help=tr("also check every index (slow)"))
     backup = sub.add_parser("backup", help=tr("back up the database now"))
     backup.add_argument("--to", type=Path, help=tr("backup folder"))
     restore = sub.add_parser("restore", help=tr("restore a backup"))
@@ -230,8 +231,9 @@ def cmd_check(args, folder: Path) -> int:
     from shop_desk.inventory.check import check_database
 
     db = _open(args, folder)
-    with db.session() as session:
-        report = check_database(session, repair=args.repair)
+    # Only a repair takes the write lock: a plain check reads a snapshot, the counter sells on.
+    with db.session() if args.repair else db.read() as session:
+        report = check_database(session, repair=args.repair, full=args.full)
     for problem in report.problems[:200]:
         out(problem)
     out(tr("Database integrity: {result}", result=report.integrity))

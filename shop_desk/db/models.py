@@ -77,6 +77,19 @@ class Product(Base):
     )
 
 
+class ProductGram(Base):
+    """Every one- and two-character piece of a product's name (lower case, no spaces), kept
+    by triggers (migration 0005). Its key returns the shortest names first, so a fragment such
+    as 可乐 is an index range, not a scan of every name."""
+
+    __tablename__ = "product_grams"
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_len: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 class Barcode(Base):
     """A unit barcode (units=1) or a case barcode (units=24 sells 24 base units)."""
 
