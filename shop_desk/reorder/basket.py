@@ -22,7 +22,7 @@ from shop_desk.reorder.review import Offer, Supplier
 from shop_desk.reorder.sourcing import member_discount_bp
 
 if TYPE_CHECKING:
-    from shop_desk.reorder.policy import Plan, PlanLine, Settings
+    from shop_desk.reorder.policy import Plan, PlanLine
 
 NEAR_TIER = 0.25  # pull forward for a member tier only within this share of the basket
 BUDGET_TOO_SMALL = "budget_too_small"
@@ -63,7 +63,7 @@ def totals(supplier: Supplier, month_spend_fen: int, subtotal_fen: int) -> Total
     return Totals(subtotal_fen, bp, discounted, shipping, missing)
 
 
-def settle(plan: Plan, inventory: np.ndarray, settings: Settings) -> None:
+def settle(plan: Plan, inventory: np.ndarray) -> None:
     """Adjust plan.lines per supplier, then to the budget."""
     candidates = _Candidates(plan, inventory)
     for s in sorted({plan.state.offers[line.offer].supplier_id for line in plan.lines}):
@@ -172,9 +172,7 @@ class _Candidates:
         primary = plan.sources.primary
         safe = np.where(primary >= 0, primary, 0)
         lead = np.where(primary >= 0, plan.table.lead[safe], 0)
-        cycle = np.array(
-            [plan.sources.cycle[plan.table.supplier(o)] if o >= 0 else 1 for o in primary]
-        )
+        cycle = np.where(primary >= 0, plan.sources.offer_cycle[safe], 1)
         days = lead + cycle + review
         mean = fc.mean_over(state.today, np.zeros(n, dtype=np.int64), days)
         service = np.array([p.service_level for p in state.products])
@@ -184,11 +182,9 @@ class _Candidates:
 
     def daily_spend(self, s: str) -> float:
         plan = self.plan
-        total = 0.0
-        for row, o in enumerate(plan.sources.primary):
-            if o >= 0 and plan.table.supplier(int(o)) == s:
-                total += plan.rate[row] * plan.sources.unit_cost[o]
-        return total
+        primary = plan.sources.primary
+        rows = [r for r in np.nonzero(primary >= 0)[0] if plan.table.supplier(int(primary[r])) == s]
+        return float(np.sum(plan.rate[rows] * plan.sources.unit_cost[primary[rows]]))
 
     def pull(self, s: str, value_fen: int, packs_needed: int):
         """Lines worth at least value_fen and packs_needed packs, and their holding cost;
@@ -209,6 +205,9 @@ class _Candidates:
             units = min(units, room(plan, row, o, inventory))
             if units < 0.5:
                 continue
+            missing = value_fen - value
+            if packs >= packs_needed and missing > 0:  # only as much as the basket lacks
+                units = min(units, max(missing / max(plan.sources.unit_cost[o], 1e-9), 0.01))
             n_packs = lots.packs_for_units(offer, units)
             price = lots.tier_price(offer, n_packs)
             lot = lots.Lot(n_packs, n_packs * offer.pack_size, price, n_packs, price)

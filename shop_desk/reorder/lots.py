@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from shop_desk.reorder.review import Offer
 
 
@@ -108,3 +110,71 @@ def _per_unit(
     price = unit_cost(offer, packs, discount_bp)
     units = packs * offer.pack_size
     return price * (1.0 + holding_rate / 365.0 * units / (2.0 * rate))
+
+
+@dataclass(frozen=True, slots=True)
+class OfferArrays:
+    """Offers as arrays, for lot sizing many offers at once (tiers padded to the widest)."""
+
+    pack: np.ndarray  # [m] units per pack
+    moq: np.ndarray  # [m]
+    multiple: np.ndarray  # [m]
+    tier_min: np.ndarray  # [m, k] minimum packs per tier (huge where there is no tier)
+    tier_price: np.ndarray  # [m, k] pack price per tier
+
+    @classmethod
+    def of(cls, offers: list[Offer]) -> OfferArrays:
+        width = max((len(o.tiers) for o in offers), default=1) or 1
+        tier_min = np.full((len(offers), width), np.iinfo(np.int64).max // 4, dtype=np.int64)
+        tier_price = np.zeros((len(offers), width))
+        for i, offer in enumerate(offers):
+            for j, tier in enumerate(offer.tiers):
+                tier_min[i, j] = tier.min_packs
+                tier_price[i, j] = tier.pack_price_fen
+        return cls(
+            pack=np.array([max(o.pack_size, 1) for o in offers], dtype=np.int64),
+            moq=np.array([max(o.moq_packs, 1) for o in offers], dtype=np.int64),
+            multiple=np.array([max(o.multiple_packs, 1) for o in offers], dtype=np.int64),
+            tier_min=tier_min,
+            tier_price=tier_price,
+        )
+
+    def valid(self, packs: np.ndarray) -> np.ndarray:
+        packs = np.maximum(np.maximum(packs, self.moq), 1)
+        return -(-packs // self.multiple) * self.multiple
+
+    def price(self, packs: np.ndarray) -> np.ndarray:
+        """Pack price at each offer's pack count (tiers ascending, as tier_price())."""
+        idx = np.maximum((self.tier_min <= packs[:, None]).sum(axis=1) - 1, 0)
+        return np.take_along_axis(self.tier_price, idx[:, None], axis=1)[:, 0]
+
+
+def typical_lots(
+    arrays: OfferArrays,
+    need_units: np.ndarray,
+    rate: np.ndarray,
+    holding_rate: float,
+    discount: np.ndarray,
+    cap_units: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """size_lot() for every offer at once: (packs, unit cost after discount) per offer."""
+    base = arrays.valid(np.ceil(np.maximum(need_units, 1e-9) / arrays.pack - 1e-9).astype(np.int64))
+    keep = 1.0 - discount
+    h = holding_rate / 365.0
+    safe_rate = np.maximum(rate, 1e-12)
+
+    def per_unit(packs):
+        price = arrays.price(packs) * keep / arrays.pack
+        return price, price * (1.0 + h * packs * arrays.pack / (2.0 * safe_rate))
+
+    best_packs = base
+    best_price, best_cost = per_unit(base)
+    for k in range(arrays.tier_min.shape[1]):
+        packs = arrays.valid(np.minimum(arrays.tier_min[:, k], 2**40))
+        price, cost = per_unit(packs)
+        better = (packs > base) & (packs * arrays.pack <= cap_units) & (cost < best_cost - 1e-9)
+        better &= rate > 0
+        best_packs = np.where(better, packs, best_packs)
+        best_price = np.where(better, price, best_price)
+        best_cost = np.where(better, cost, best_cost)
+    return best_packs, best_price

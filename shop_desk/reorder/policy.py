@@ -25,12 +25,13 @@ ORDER, TOPUP, EARLY, PROBE = "order", "topup", "early", "probe"  # why a line is
 @dataclass(frozen=True, slots=True)
 class Settings:
     refit_days: int = 28  # refit forecast methods after this many days (cached between)
-    eval_days: int = 180  # back-test origins
+    eval_days: int = 365  # back-test origins
     max_cover_days: float | None = 7.0  # a price tier never buys more days of demand
     source_days: int = 7  # re-choose sources after this many days (cached between)
     probe_days: int = 14  # out of stock this long with no demand seen: try one small lot
     service: str = "fill"  # a product's service level is its fill rate ("cycle": P(no stock-out))
     horizon_days: int = 400  # longest look ahead for expiry
+    history_days: int = 365  # days a forecast runs over (SES at 0.05 forgets in a year)
 
 
 @dataclass(slots=True)
@@ -93,8 +94,9 @@ def fit(state: ReviewState, settings: Settings = Settings()) -> forecast.FittedM
 
 def make_forecast(state: ReviewState, fitted: forecast.FittedMethods | None) -> forecast.Forecast:
     method, alpha, beta, spread = _methods(state, fitted)
+    start = max(0, state.sold.shape[1] - Settings().history_days)
     return forecast.ForecastRunner(
-        state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
+        state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread, start=start
     ).forecast()
 
 
@@ -116,19 +118,19 @@ def make_plan(
     fc: forecast.Forecast,
     settings: Settings = Settings(),
     sources: sourcing.Sourcing | None = None,
+    table: sourcing.OfferTable | None = None,
 ) -> Plan:
     """Decide today's lines for every product, then settle them per supplier."""
     n = len(state.products)
-    table = sourcing.offer_table(state)
+    table = table or sourcing.offer_table(state)
     week = np.full(n, 7)
     rate = fc.mean_over(state.today, np.zeros(n, dtype=np.int64), week) / 7.0
     cumulative = _cumulative(state, fc, table, settings)
-    shelf = {
-        (o.supplier_id, o.sku): int(table.life[i])
-        for i, o in enumerate(state.offers)
-        if math.isfinite(table.life[i])
-    }
-    pos = position.stock_position(state, cumulative, shelf)
+    shelf = table.line_life
+    product_life = np.array(
+        [np.inf if p.shelf_life_days is None else p.shelf_life_days for p in state.products]
+    )
+    pos = position.stock_position(state, cumulative, product_life, shelf)
     service = np.array([p.service_level for p in state.products])
     if sources is not None:  # cached: only the member discounts move within a month
         sources.discount_bp = {
@@ -152,7 +154,7 @@ def make_plan(
     inventory = _topups(plan, service, inventory)
     _orders(plan, inventory, due, settings)
     _probes(plan, inventory, due, settings)
-    basket.settle(plan, inventory, settings)
+    basket.settle(plan, inventory)
     return plan
 
 
@@ -185,35 +187,49 @@ def _primary_arrays(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     has = p >= 0
     safe = np.where(has, p, 0)
     lead = np.where(has, plan.table.lead[safe], 0)
-    cycle = np.array(
-        [plan.sources.cycle[plan.table.supplier(o)] if o >= 0 else 1 for o in p], dtype=np.int64
-    )
+    cycle = np.where(has, plan.sources.offer_cycle[safe], 1)
     return safe, lead, cycle
 
 
 def _levels(plan: Plan, service: np.ndarray) -> None:
-    """Order-up-to and must-order levels at the primary source.
-
-    Without a quicker source the level is the service quantile of demand over lead time +
-    cycle. With one, only the days before a top-up placed at the next review could land
-    need the quantile; later days need their mean, since a shortfall there is topped up
-    then (the dual-index idea: the slow source carries the mean, the quick one the risk).
-    """
-    state, fc = plan.state, plan.forecast
-    n = len(state.products)
+    """Order-up-to level (lead time + the supplier's cycle) and reorder point (lead time +
+    review period) at the primary source. A product is ordered when its position falls
+    below the reorder point, up to the level; when the review period is the cycle, the
+    two are the same (an order-up-to policy)."""
+    state = plan.state
     _, lead, cycle = _primary_arrays(plan)
-    zero = np.zeros(n, dtype=np.int64)
     review = max(state.review_days, 1)
-    span = lead + cycle
-    risky = np.minimum(span, _topup_reach(plan, review))
-    mean = fc.mean_over(state.today, zero, span)
-    mean_r = fc.mean_over(state.today, zero, risky)
+    display = np.array([p.min_display_qty for p in state.products])
+    mean, level = _level_for(plan, service, lead, lead + cycle, cycle)
+    plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
+    span = lead + np.minimum(review, cycle)
+    _, must = _level_for(plan, service, lead, span, np.minimum(review, cycle))
+    plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
+
+
+def _level_for(plan: Plan, service, lead, span, cycle) -> tuple[np.ndarray, np.ndarray]:
+    """(mean demand, level) covering `span` days at the service level.
+
+    Without a quicker source the level serves demand over the span at the product's fill
+    rate. With one, only the days before a top-up placed at the next review could land
+    need protecting; later days need their mean, since a shortfall there is topped up then
+    (the dual-index idea: the slow source carries the mean, the quick one the risk).
+    """
+    fc, today = plan.forecast, plan.state.today
+    n = len(plan.rate)
+    zero = np.zeros(n, dtype=np.int64)
+    # protect as far as a weekly review's top-up would: reviewing more often must not make
+    # the level thinner (a lump of demand a thin shelf cannot serve is lost, not topped up)
+    reach = _topup_reach(plan, max(plan.state.review_days, sourcing.MIN_CYCLE_DAYS))
+    risky = np.minimum(span, reach)
+    mean = fc.mean_over(today, zero, span)
+    mean_r = fc.mean_over(today, zero, risky)
     if plan.settings.service == "cycle":
         base = demand_quantile(mean_r, fc.variance_over(mean_r, risky), service)
     else:  # fill rate: units lost per cycle at most (1 - service) of the cycle's demand
         first = np.minimum(np.where(plan.sources.fast >= 0, _fast_lead(plan), lead), risky)
-        mean_l = fc.mean_over(state.today, zero, first)
-        allowed = (1.0 - service) * fc.mean_over(state.today, zero, cycle)
+        mean_l = fc.mean_over(today, zero, first)
+        allowed = (1.0 - service) * fc.mean_over(today, zero, cycle)
         base = fill_rate_level(
             mean_r,
             fc.variance_over(mean_r, risky),
@@ -221,13 +237,7 @@ def _levels(plan: Plan, service: np.ndarray) -> None:
             fc.variance_over(mean_l, first),
             allowed,
         )
-    level = np.ceil(base + (mean - mean_r) - 1e-9)
-    display = np.array([p.min_display_qty for p in state.products])
-    plan.level = np.maximum(level, np.where(display > 0, np.ceil(mean) + display, 0))
-    must_days = np.minimum(lead + review, risky)
-    mean_m = fc.mean_over(state.today, zero, must_days)
-    must = demand_quantile(mean_m, fc.variance_over(mean_m, must_days), service)
-    plan.must = np.minimum(np.maximum(must, np.where(display > 0, display, 0)), plan.level)
+    return mean, np.ceil(base + (mean - mean_r) - 1e-9)
 
 
 def _fast_lead(plan: Plan) -> np.ndarray:
@@ -258,33 +268,11 @@ def margin(plan: Plan, row: int, offer: int) -> float:
 
 
 def _due_suppliers(plan: Plan, inventory: np.ndarray) -> set[str]:
-    """Suppliers to order from today: every one whose cycle is the review period; one with a
-    longer cycle (waiting to fill free shipping) when its basket is full or waiting longer
-    would lose more margin than its shipping fee."""
-    state = plan.state
-    review = max(state.review_days, 1)
-    primary, lead, _ = _primary_arrays(plan)
-    has = plan.sources.primary >= 0
-    need = np.maximum(plan.level - inventory, 0.0) * has
-    rows = np.nonzero(need > 0)[0]
-    lost = urgency(plan, rows, inventory[rows], lead[rows], lead[rows] + review)
-    value: dict[str, float] = {}
-    risk: dict[str, float] = {}
-    for k, row in enumerate(rows):
-        o = int(primary[row])
-        s = plan.table.supplier(o)
-        value[s] = value.get(s, 0.0) + need[row] * plan.sources.unit_cost[o]
-        risk[s] = risk.get(s, 0.0) + lost[k] * margin(plan, row, o)
-    due = set()
-    for s in value:
-        sup = state.suppliers[s]
-        if (
-            plan.sources.cycle[s] <= review
-            or value[s] >= sourcing.basket_threshold(sup)
-            or risk[s] >= sup.shipping_fee_fen
-        ):
-            due.add(s)
-    return due
+    """Suppliers with a product below its reorder point today (the basket settles later
+    whether the order is worth its shipping)."""
+    primary = plan.sources.primary
+    below = (primary >= 0) & (inventory < plan.must) & (plan.level > inventory)
+    return {plan.table.supplier(int(primary[r])) for r in np.nonzero(below)[0]}
 
 
 def _topups(plan: Plan, service: np.ndarray, inventory: np.ndarray) -> np.ndarray:
@@ -323,11 +311,8 @@ def _topups(plan: Plan, service: np.ndarray, inventory: np.ndarray) -> np.ndarra
 
 
 def _arriving(plan: Plan, rows: np.ndarray, before: np.ndarray) -> np.ndarray:
-    arrivals = plan.position.arrivals
-    return np.array(
-        [sum(u for d, u in arrivals[r] if d < b) for r, b in zip(rows, before, strict=True)],
-        dtype=np.float64,
-    )
+    pos = plan.position
+    return np.where(pos.due[rows] < np.asarray(before)[:, None], pos.due_units[rows], 0).sum(axis=1)
 
 
 def _lot_at(offer, packs: int) -> lots.Lot:
@@ -341,11 +326,8 @@ def _orders(plan: Plan, inventory: np.ndarray, due: set[str], settings: Settings
     review = max(state.review_days, 1)
     primary, lead, _ = _primary_arrays(plan)
     need = plan.level - inventory
-    rows = [
-        r
-        for r in np.nonzero((need > 0) & (src.primary >= 0))[0]
-        if table.supplier(int(primary[r])) in due
-    ]
+    below = (inventory < plan.must) & (src.primary >= 0)
+    rows = [r for r in np.nonzero(below & (need > 0))[0] if table.supplier(int(primary[r])) in due]
     if not rows:
         return
     rows_a = np.array(rows, dtype=np.int64)
@@ -456,6 +438,7 @@ class ShopDeskPolicy:
         self._runner: forecast.ForecastRunner | None = None
         self._runner_key: tuple | None = None
         self._sources: tuple | None = None
+        self._table: tuple | None = None
 
     def review(self, state: ReviewState) -> list[OrderLine]:
         return self.plan(state).order_lines()
@@ -468,7 +451,10 @@ class ShopDeskPolicy:
     def plan(self, state: ReviewState) -> Plan:
         fc = self._forecast(state)
         sources = self._cached_sources(state)
-        plan = make_plan(state, fc, self.settings, sources)
+        key = (id(state.offers), len(state.offers), tuple(state.index))
+        if self._table is None or self._table[0] != key:
+            self._table = (key, sourcing.offer_table(state))
+        plan = make_plan(state, fc, self.settings, sources, self._table[1])
         if sources is None:
             self._sources = (state.today, tuple(state.index), plan.sources)
         return plan
@@ -487,11 +473,19 @@ class ShopDeskPolicy:
         if (
             self._runner is None
             or self._runner_key != key
-            or self._runner.days > state.sold.shape[1]
+            or self._runner.end > state.sold.shape[1]
         ):
             method, alpha, beta, spread = _methods(state, self.fitted)
+            start = max(0, state.sold.shape[1] - self.settings.history_days)
             self._runner = forecast.ForecastRunner(
-                state.sold, state.out_of_stock, state.first_day, method, alpha, beta, spread
+                state.sold,
+                state.out_of_stock,
+                state.first_day,
+                method,
+                alpha,
+                beta,
+                spread,
+                start=start,
             )
             self._runner_key = key
         else:

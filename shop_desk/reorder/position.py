@@ -8,7 +8,6 @@ later. A lot's `expires` is the last day it may be sold.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +21,8 @@ class Position:
     on_order: np.ndarray  # [n] usable units ordered and not yet received
     expiring: np.ndarray  # [n] units on hand or ordered expected to expire unsold
     exhausted_at: np.ndarray  # [n] cumulative expected demand consumed by existing stock
-    arrivals: list[list[tuple[int, int]]]  # per product: (days from today, units) of open lines
+    due: np.ndarray  # [n, j] days from today of each open line (a huge number: none)
+    due_units: np.ndarray  # [n, j] units of each open line
 
     @property
     def inventory(self) -> np.ndarray:
@@ -30,11 +30,7 @@ class Position:
 
     def arriving_before(self, day: np.ndarray) -> np.ndarray:
         """Units ordered that arrive before `day` days from today, per product."""
-        out = np.zeros(len(self.arrivals))
-        for i, lines in enumerate(self.arrivals):
-            if lines:
-                out[i] = sum(u for d, u in lines if d < day[i])
-        return out
+        return np.where(self.due < np.asarray(day)[:, None], self.due_units, 0).sum(axis=1)
 
 
 def expected_cumulative(daily: np.ndarray) -> np.ndarray:
@@ -43,44 +39,140 @@ def expected_cumulative(daily: np.ndarray) -> np.ndarray:
     return np.concatenate([np.zeros((n, 1)), np.cumsum(daily, axis=1)], axis=1)
 
 
+def cumulative_at(cumulative: np.ndarray, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Expected demand over days 0..days-1 per (row, days), past the table at its last rate."""
+    last = cumulative.shape[1] - 1
+    d = np.maximum(np.asarray(days, dtype=np.float64), 0.0)
+    inside = np.minimum(d, last).astype(np.int64)
+    value = cumulative[rows, inside]
+    if last > 0:
+        slope = cumulative[rows, last] - cumulative[rows, last - 1]
+        value = value + np.where(d > last, slope * (d - last), 0.0)
+    return value
+
+
 def stock_position(
-    state: ReviewState, cumulative: np.ndarray, shelf_life: dict[tuple[str, str], int]
+    state: ReviewState,
+    cumulative: np.ndarray,
+    product_life: np.ndarray,
+    line_life: dict[tuple[str, str], int],
 ) -> Position:
     """Usable on hand and on order per product.
 
-    cumulative: expected_cumulative() of each product's forecast, long enough for the
-    latest expiry that matters (beyond it, demand is extended at the last day's rate).
-    shelf_life: (supplier, sku) -> days, for open lines of perishable products.
+    cumulative: expected_cumulative() of each product's forecast.
+    product_life: [n] shelf life of each product in days (inf: does not expire).
+    line_life: (supplier, sku) -> days, for open lines of perishable products.
     """
     n = len(state.products)
     on_hand = np.maximum(np.asarray(state.on_hand, dtype=np.float64), 0.0)
-    on_order = np.zeros(n)
-    arrivals: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    incoming: list[list[tuple[int, int | None, int]]] = [[] for _ in range(n)]
+    due, units, expires = _open_lines(state, line_life)
+    on_order = units.sum(axis=1)
+    lot_units, lot_expires = _lots(state, product_life)
+    walk = np.nonzero(np.isfinite(lot_expires).any(axis=1) | np.isfinite(expires).any(axis=1))[0]
+    usable_hand, usable_order = on_hand.copy(), on_order.copy()
+    exhausted = np.zeros(n)
+    if walk.size:
+        hand, order, used = _walk(
+            cumulative,
+            walk,
+            on_hand[walk],
+            lot_units[walk],
+            lot_expires[walk],
+            due[walk],
+            units[walk],
+            expires[walk],
+        )
+        usable_hand[walk], usable_order[walk], exhausted[walk] = hand, order, used
+    expiring = on_hand - usable_hand + on_order - usable_order
+    return Position(usable_hand, usable_order, expiring, exhausted, due, units)
+
+
+NEVER = 10**9
+
+
+def _open_lines(state: ReviewState, line_life) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """[n, j] arrays of open lines per product, soonest first: due day, units, last sale day."""
+    n = len(state.products)
+    rows, dues, units, lives = [], [], [], []
+    today = state.today
     for line in state.open_lines:
         row = state.index.get(line.product_id)
         if row is None or line.units <= 0:
             continue
-        due = max((line.due - state.today).days, 0)
-        arrivals[row].append((due, line.units))
-        on_order[row] += line.units
-        life = shelf_life.get((line.supplier_id, line.sku))
-        incoming[row].append((due, None if life is None else due + life, line.units))
-    usable_hand = on_hand.copy()
-    usable_order = on_order.copy()
-    exhausted = np.zeros(n)
-    perishable = [
-        i
-        for i in range(n)
-        if any(lot.expires is not None for lot in state.lots[i])
-        or any(exp is not None for _, exp, _ in incoming[i])
-    ]
-    for i in perishable:
-        usable_hand[i], usable_order[i], exhausted[i] = _walk(
-            state.today, state.lots[i], incoming[i], cumulative[i], on_hand[i]
+        rows.append(row)
+        dues.append(max((line.due - today).days, 0))
+        units.append(line.units)
+        lives.append(line_life.get((line.supplier_id, line.sku), np.inf))
+    width = 1
+    if rows:
+        r = np.array(rows)
+        order = np.lexsort((np.array(dues), r))
+        r = r[order]
+        first = np.searchsorted(r, r)  # index of each row's first line
+        col = np.arange(len(r)) - first
+        width = int(col.max()) + 1
+    due = np.full((n, width), NEVER, dtype=np.int64)
+    unit = np.zeros((n, width), dtype=np.float64)
+    expires = np.full((n, width), np.inf)
+    if rows:
+        d = np.array(dues)[order]
+        due[r, col] = d
+        unit[r, col] = np.array(units, dtype=np.float64)[order]
+        expires[r, col] = d + np.array(lives, dtype=np.float64)[order]
+    return due, unit, expires
+
+
+def _lots(state: ReviewState, product_life: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[n, k] lots on hand, earliest expiry first: units, last sale day from today (inf)."""
+    n = len(state.products)
+    as_arrays = getattr(state.lots, "as_arrays", None)
+    if as_arrays is not None:  # the simulator's lots: oldest first, one shelf life a product
+        units, arrived = as_arrays()
+        today = (state.today - state.first_day).days
+        expires = arrived - today + product_life[:, None]
+        return units.astype(np.float64), np.where(units > 0, expires, np.inf)
+    rows = [i for i in range(n) if state.lots[i]]
+    width = max((len(state.lots[i]) for i in rows), default=1)
+    units = np.zeros((n, width))
+    expires = np.full((n, width), np.inf)
+    for i in rows:
+        lots = sorted(state.lots[i], key=lambda x: (x.expires is None, x.expires or state.today))
+        for j, lot in enumerate(lots):
+            units[i, j] = lot.units
+            if lot.expires is not None:
+                expires[i, j] = (lot.expires - state.today).days
+    return units, expires
+
+
+def _walk(cumulative, rows, on_hand, lot_units, lot_expires, due, units, expires):
+    """FIFO walk over lots on hand then open lines against expected demand, vectorised
+    over products: (usable on hand, usable on order, expected demand used up)."""
+    m = len(rows)
+    used = np.zeros(m)
+    hand = np.zeros(m)
+    counted = np.zeros(m)
+    for j in range(lot_units.shape[1]):
+        take = np.minimum(lot_units[:, j], np.maximum(on_hand - counted, 0.0))
+        counted += take
+        room = cumulative_at(
+            cumulative, rows, np.where(np.isfinite(lot_expires[:, j]), lot_expires[:, j] + 1, 0)
         )
-    expiring = on_hand - usable_hand + on_order - usable_order
-    return Position(usable_hand, usable_order, expiring, exhausted, arrivals)
+        sell = np.where(
+            np.isfinite(lot_expires[:, j]), np.minimum(take, np.maximum(room - used, 0.0)), take
+        )
+        used += sell
+        hand += sell
+    hand += np.maximum(on_hand - counted, 0.0)  # stock without a lot record: count it
+    order = np.zeros(m)
+    for j in range(units.shape[1]):
+        present = due[:, j] < NEVER
+        start = np.maximum(used, cumulative_at(cumulative, rows, np.where(present, due[:, j], 0)))
+        finite = np.isfinite(expires[:, j])
+        room = cumulative_at(cumulative, rows, np.where(finite, expires[:, j] + 1, 0))
+        sell = np.where(finite, np.minimum(units[:, j], np.maximum(room - start, 0.0)), units[:, j])
+        used = np.where(present, start + sell, used)
+        order += sell
+    return hand, order, used
 
 
 def demand_until(cumulative_row: np.ndarray, days: float) -> float:
@@ -98,39 +190,3 @@ def room_before_expiry(
     """Units of a new lot arriving in `arrive` days that sell within its `life` days."""
     start = max(exhausted, demand_until(cumulative_row, arrive))
     return max(0.0, demand_until(cumulative_row, arrive + life + 1) - start)
-
-
-def _walk(
-    today: dt.date,
-    lots,
-    incoming: list[tuple[int, int | None, int]],
-    cumulative_row: np.ndarray,
-    on_hand: float,
-) -> tuple[float, float, float]:
-    """FIFO walk of lots on hand then open lines: (usable on hand, usable on order, used)."""
-    used = 0.0
-    hand = 0.0
-    counted = 0.0
-    for lot in sorted(lots, key=lambda x: (x.expires is None, x.expires or today)):
-        units = min(float(lot.units), on_hand - counted)
-        if units <= 0:
-            continue
-        counted += units
-        if lot.expires is None:
-            sell = units
-        else:
-            last = (lot.expires - today).days  # last day it may be sold, from today
-            sell = min(units, max(0.0, demand_until(cumulative_row, last + 1) - used))
-        used += sell
-        hand += sell
-    hand += max(on_hand - counted, 0.0)  # stock without a lot record: count it
-    order = 0.0
-    for due, expires, units in sorted(incoming, key=lambda x: x[0]):
-        start = max(used, demand_until(cumulative_row, due))
-        if expires is None:
-            sell = float(units)
-        else:
-            sell = min(float(units), max(0.0, demand_until(cumulative_row, expires + 1) - start))
-        used = start + sell
-        order += sell
-    return hand, order, used

@@ -100,7 +100,7 @@ def fill_rate_level(mean_w, var_w, mean_l, var_l, allowed) -> np.ndarray:
     var_l = np.maximum(np.asarray(var_l, dtype=np.float64), mean_l)
     allowed = np.broadcast_to(np.asarray(allowed, dtype=np.float64), mean_w.shape)
     result = np.zeros(mean_w.shape)
-    big = mean_w + 4 * np.sqrt(var_w) > 3 * EXACT_UP_TO
+    big = mean_w + 4 * np.sqrt(var_w) > EXACT_UP_TO
     if big.any():
         result[big] = _fill_normal(mean_w[big], var_w[big], mean_l[big], var_l[big], allowed[big])
     small = ~big & (mean_w > 0)
@@ -113,8 +113,8 @@ def fill_rate_level(mean_w, var_w, mean_l, var_l, allowed) -> np.ndarray:
 
 def _fill_normal(mw, vw, ml, vl, allowed) -> np.ndarray:
     lo = np.zeros(mw.shape)
-    hi = mw + 10 * np.sqrt(vw) + 1
-    for _ in range(40):  # bisection on a decreasing function of s
+    hi = mw + 8 * np.sqrt(vw) + 1
+    for _ in range(24):  # bisection on a decreasing function of s, to well under a unit
         mid = (lo + hi) / 2
         lost = expected_shortage(mw, vw, mid) - expected_shortage(ml, vl, mid)
         ok = lost <= allowed

@@ -18,6 +18,7 @@ from shop_desk.reorder import lots
 from shop_desk.reorder.review import Offer, ReviewState, Supplier
 
 MAX_CYCLE_DAYS = 14  # never wait longer than this to fill a basket
+MIN_CYCLE_DAYS = 7  # plan each product's orders about a week apart even when reviewing daily
 
 
 @dataclass(slots=True)
@@ -29,9 +30,12 @@ class OfferTable:
     lead: np.ndarray  # [m] lead time of the offer's supplier, days
     life: np.ndarray  # [m] shelf life of what the offer delivers, days (inf: none)
     by_product: list[list[int]]  # per product, its offers' indices
+    arrays: lots.OfferArrays  # packs and tiers as arrays
+    supplier_ids: list[str]  # [m] supplier of each offer
+    line_life: dict[tuple[str, str], int]  # (supplier, sku) -> shelf life of perishables
 
     def supplier(self, o: int) -> str:
-        return self.offers[o].supplier_id
+        return self.supplier_ids[o]
 
 
 def offer_table(state: ReviewState) -> OfferTable:
@@ -56,6 +60,13 @@ def offer_table(state: ReviewState) -> OfferTable:
         lead=np.array(leads, dtype=np.int64),
         life=np.array(lives, dtype=np.float64),
         by_product=by_product,
+        arrays=lots.OfferArrays.of(state.offers),
+        supplier_ids=[o.supplier_id for o in state.offers],
+        line_life={
+            (o.supplier_id, o.sku): int(life)
+            for o, life in zip(state.offers, lives, strict=True)
+            if math.isfinite(life)
+        },
     )
 
 
@@ -87,6 +98,7 @@ class Sourcing:
     unit_cost: np.ndarray  # [m] price per unit of a typical lot after member discount
     cycle: dict[str, int]  # supplier -> planned days between orders
     discount_bp: dict[str, int]  # supplier -> member discount this month
+    offer_cycle: np.ndarray  # [m] the cycle of each offer's supplier
 
 
 def choose_sources(
@@ -107,7 +119,7 @@ def choose_sources(
         s: member_discount_bp(sup, state.month_spend_fen.get(s, 0))
         for s, sup in state.suppliers.items()
     }
-    cycle = dict.fromkeys(state.suppliers, max(state.review_days, 1))
+    cycle = dict.fromkeys(state.suppliers, max(state.review_days, 1, MIN_CYCLE_DAYS))
     share = dict.fromkeys(state.suppliers, 0.0)
     for _ in range(2):
         landed, unit = _landed(state, table, rate, safety, cycle, share, discount, max_cover_days)
@@ -116,67 +128,71 @@ def choose_sources(
     landed, unit = _landed(state, table, rate, safety, cycle, share, discount, max_cover_days)
     primary = _cheapest(table, landed, rate)
     fast = _fastest(table, primary, unit)
-    return Sourcing(primary, fast, landed, unit, cycle, discount)
+    offer_cycle = np.array([cycle.get(s, 1) for s in table.supplier_ids], dtype=np.int64)
+    return Sourcing(primary, fast, landed, unit, cycle, discount, offer_cycle)
 
 
 def _landed(state, table, rate, safety, cycle, share, discount, max_cover_days):
-    m = len(table.offers)
-    landed = np.full(m, np.inf)
-    unit = np.full(m, np.inf)
+    """Landed cost per unit sold and unit price of a typical lot, for every offer at once."""
+    known = table.product_row >= 0
+    rows = np.where(known, table.product_row, 0)
+    r = np.where(known, rate[rows], 0.0)
+    days = np.array([cycle.get(s, 1) for s in table.supplier_ids], dtype=np.float64)
+    ship = np.array([share.get(s, 0.0) for s in table.supplier_ids])
+    disc = np.array([discount.get(s, 0) for s in table.supplier_ids]) / 10_000
+    finite = np.isfinite(table.life)
+    cap = np.where(finite, r * np.where(finite, table.life, 0.0), np.inf)
+    if max_cover_days is not None:
+        cap = np.minimum(cap, r * max_cover_days)
+    packs, unit = lots.typical_lots(
+        table.arrays, np.maximum(r * days, 1e-9), r, state.holding_rate, disc, cap
+    )
+    units = packs * table.arrays.pack
+    life = np.where(np.isfinite(table.life), table.life, 0.0)
+    waste = np.where(
+        np.isfinite(table.life), np.minimum(units, np.maximum(units + safety - r * life, 0.0)), 0.0
+    )
+    sold = units - waste
     h = state.holding_rate / 365.0
-    for o, offer in enumerate(table.offers):
-        row = table.product_row[o]
-        if row < 0:
-            continue
-        r = float(rate[row])
-        s = offer.supplier_id
-        life = table.life[o]
-        typical = max(r * cycle[s], 1e-9)
-        cap = None if math.isinf(life) else r * life
-        lot = lots.size_lot(
-            offer,
-            typical,
-            r,
-            holding_rate=state.holding_rate,
-            discount_bp=discount[s],
-            max_units=cap,
-            max_cover_days=max_cover_days,
+    with np.errstate(invalid="ignore", divide="ignore"):
+        holding = unit * h * (units / 2.0 + safety) / np.maximum(r, 1e-12)
+        landed = np.where(
+            r > 0, unit * units / np.maximum(sold, 1e-12) + holding + unit * ship, unit * (1 + ship)
         )
-        c = lots.unit_cost(offer, lot.packs, discount[s])
-        unit[o] = c
-        if r <= 0:
-            landed[o] = c * (1.0 + share[s])
-            continue
-        units = lot.units
-        waste = 0.0 if math.isinf(life) else min(units, max(0.0, units + safety[o] - r * life))
-        if units - waste <= 1e-9:
-            continue
-        holding = c * h * (units / 2.0 + safety[o]) / r
-        landed[o] = c * units / (units - waste) + holding + c * share[s]
-    return landed, unit
+    landed = np.where(known & ((r <= 0) | (sold > 1e-9)), landed, np.inf)
+    return landed, np.where(known, unit, np.inf)
+
+
+def _first_per_product(table: OfferTable, mask: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Per product, the offer (among `mask`) that sorts first by keys, then by listing order."""
+    n = len(table.by_product)
+    out = np.full(n, -1, dtype=np.int64)
+    idx = np.nonzero(mask & (table.product_row >= 0))[0]
+    if idx.size == 0:
+        return out
+    rows = table.product_row[idx]
+    order = np.lexsort((idx, *[k[idx] for k in reversed(keys)], rows))
+    rows, idx = rows[order], idx[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    out[rows[first]] = idx[first]
+    return out
 
 
 def _cheapest(table: OfferTable, landed: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    primary = np.full(len(table.by_product), -1, dtype=np.int64)
-    for row, offers in enumerate(table.by_product):
-        usable = [o for o in offers if np.isfinite(landed[o])]
-        if usable:
-            primary[row] = min(usable, key=lambda o: landed[o])  # ties: first offer listed
-        elif offers:
-            primary[row] = offers[0]
-    return primary
+    """Lowest landed cost per product (ties: first offer listed; none usable: the first)."""
+    every = np.ones(len(landed), dtype=bool)
+    return _first_per_product(table, every, np.where(np.isfinite(landed), 0, 1), landed)
 
 
 def _fastest(table: OfferTable, primary: np.ndarray, unit: np.ndarray) -> np.ndarray:
-    fast = np.full(len(primary), -1, dtype=np.int64)
-    for row, offers in enumerate(table.by_product):
-        p = primary[row]
-        if p < 0:
-            continue
-        quicker = [o for o in offers if table.lead[o] < table.lead[p] and np.isfinite(unit[o])]
-        if quicker:
-            fast[row] = min(quicker, key=lambda o: (table.lead[o], unit[o]))
-    return fast
+    """Per product, the quickest offer with a shorter lead time than its primary (cheapest
+    among equals), or -1."""
+    rows = np.maximum(table.product_row, 0)
+    p = primary[rows]
+    lead_p = table.lead[np.maximum(p, 0)]
+    quicker = (p >= 0) & (table.lead < lead_p) & np.isfinite(unit)
+    return _first_per_product(table, quicker, table.lead, unit)
 
 
 def _cycles(state, table, primary, rate, unit) -> tuple[dict[str, int], dict[str, float]]:
@@ -192,7 +208,7 @@ def _cycles(state, table, primary, rate, unit) -> tuple[dict[str, int], dict[str
         days = review
         if threshold > 0 and spend[s] > 0:
             days = min(max(review, math.ceil(threshold / spend[s])), max(review, MAX_CYCLE_DAYS))
-        cycle[s] = days
+        cycle[s] = max(days, MIN_CYCLE_DAYS)
         basket = spend[s] * days
         free = sup.free_over_fen is not None and basket >= sup.free_over_fen
         share[s] = (

@@ -14,7 +14,7 @@ import numpy as np
 from shop_desk.i18n import tr
 from shop_desk.money import format_fen
 from shop_desk.reorder import basket, position
-from shop_desk.reorder.policy import EARLY, ORDER, TOPUP, Plan, PlanLine
+from shop_desk.reorder.policy import EARLY, ORDER, PROBE, TOPUP, Plan, PlanLine
 from shop_desk.reorder.review import OrderLine
 from shop_desk.reorder.sourcing import member_discount_bp
 
@@ -92,9 +92,10 @@ def explain(plan: Plan) -> Suggestions:
         inventory[line.row] += line.lot.units
     summaries = _summaries(plan)
     shipping_share = {s.supplier_id: s.shipping_fen / max(s.subtotal_fen, 1) for s in summaries}
-    lines = [_line(plan, ln, inventory, shipping_share) for ln in plan.lines]
+    say = Phrases()
+    lines = [_line(plan, ln, inventory, shipping_share, say) for ln in plan.lines]
     lines.sort(key=lambda ln: (ln.supplier_id, -ln.urgency_fen, ln.product_id))
-    dropped = [_line(plan, ln, inventory, shipping_share) for ln in plan.dropped]
+    dropped = [_line(plan, ln, inventory, shipping_share, say) for ln in plan.dropped]
     notes = []
     if basket.BUDGET_TOO_SMALL in plan.notes:
         notes.append(tr("The budget does not cover even one pack of the most urgent item."))
@@ -113,7 +114,9 @@ def explain(plan: Plan) -> Suggestions:
     )
 
 
-def _line(plan: Plan, line: PlanLine, inventory: np.ndarray, share: dict) -> SuggestionLine:
+def _line(
+    plan: Plan, line: PlanLine, inventory: np.ndarray, share: dict, say: Phrases
+) -> SuggestionLine:
     state = plan.state
     offer = state.offers[line.offer]
     product = state.products[line.row]
@@ -143,41 +146,82 @@ def _line(plan: Plan, line: PlanLine, inventory: np.ndarray, share: dict) -> Sug
         arrives=state.today + dt.timedelta(days=lead),
         sells_per_day=round(rate, 2),
         on_hand=int(state.on_hand[line.row]),
-        reason=reason(plan, line, unit_price),
+        reason=reason(plan, line, unit_price, say),
     )
 
 
-def reason(plan: Plan, line: PlanLine, unit_price: float) -> str:
+class Phrases:
+    """The reason templates in the current language, translated once per list.
+
+    Each is asked of tr() with its placeholders passed through as themselves, so the
+    translation (checked like any other) comes back still holding them; a list of
+    thousands of lines then costs one str.format per phrase, not a catalogue lookup."""
+
+    def __init__(self) -> None:
+        names = "rate unit left days every packs pack price saving base first second supplier count"
+        keep = {k: "{" + k + "}" for k in names.split()}
+        self.pcs = tr("pcs")
+        self.packs = tr("packs")
+        self.sells = tr(
+            "sells about {rate} {unit}/day, {left} {unit} left, arrives in {days} days",
+            rate=keep["rate"],
+            unit=keep["unit"],
+            left=keep["left"],
+            days=keep["days"],
+        )
+        self.sells_slowly = tr(
+            "sells about 1 {unit} every {every} days, {left} {unit} left, arrives in {days} days",
+            unit=keep["unit"],
+            every=keep["every"],
+            left=keep["left"],
+            days=keep["days"],
+        )
+        self.buy = tr(
+            "buy {packs} {pack} at {price} per {unit}",
+            packs=keep["packs"],
+            pack=keep["pack"],
+            price=keep["price"],
+            unit=keep["unit"],
+        )
+        self.buy_tier = tr(
+            "buy {packs} {pack} at {price} per {unit}, saving {saving} over {base} {pack}",
+            packs=keep["packs"],
+            pack=keep["pack"],
+            price=keep["price"],
+            unit=keep["unit"],
+            saving=keep["saving"],
+            base=keep["base"],
+        )
+        self.join = tr("{first}; {second}", first=keep["first"], second=keep["second"])
+        self.topup = tr("tops up until the {supplier} delivery lands", supplier=keep["supplier"])
+        self.early = tr("ordered a review early to fill the basket")
+        self.tier = tr("ordered a review early to reach the next member tier")
+        self.probe = tr("out of stock for a while: a small lot to see whether it sells")
+        self.expiring = tr(
+            "{count} {unit} will expire before they sell", count=keep["count"], unit=keep["unit"]
+        )
+
+
+def reason(plan: Plan, line: PlanLine, unit_price: float, phrases: Phrases | None = None) -> str:
     """One plain sentence: how it sells, what is left, when it arrives, why this lot."""
+    say = phrases or Phrases()
     state = plan.state
     product = state.products[line.row]
     offer = state.offers[line.offer]
     supplier = state.suppliers[offer.supplier_id]
-    unit = product.unit or tr("pcs")
+    unit = product.unit or say.pcs
     rate = float(plan.rate[line.row])
     left = int(state.on_hand[line.row])
     days = supplier.lead_time_days
     if rate >= 0.95 or rate == 0:
-        demand = tr(
-            "sells about {rate} {unit}/day, {left} {unit} left, arrives in {days} days",
-            rate=_amount(rate),
-            unit=unit,
-            left=left,
-            days=days,
-        )
+        demand = say.sells.format(rate=_amount(rate), unit=unit, left=left, days=days)
     else:
-        demand = tr(
-            "sells about 1 {unit} every {every} days, {left} {unit} left, arrives in {days} days",
-            unit=unit,
-            every=max(1, round(1 / rate)),
-            left=left,
-            days=days,
-        )
-    pack = tr("packs") if offer.pack_size > 1 else unit
+        every = max(1, round(1 / rate))
+        demand = say.sells_slowly.format(unit=unit, every=every, left=left, days=days)
+    pack = say.packs if offer.pack_size > 1 else unit
     price = format_fen(round(unit_price))
     if line.lot.saving_fen > 0:
-        buy = tr(
-            "buy {packs} {pack} at {price} per {unit}, saving {saving} over {base} {pack}",
+        buy = say.buy_tier.format(
             packs=line.lot.packs,
             pack=pack,
             price=price,
@@ -186,33 +230,29 @@ def reason(plan: Plan, line: PlanLine, unit_price: float) -> str:
             base=line.lot.base_packs,
         )
     else:
-        buy = tr(
-            "buy {packs} {pack} at {price} per {unit}",
-            packs=line.lot.packs,
-            pack=pack,
-            price=price,
-            unit=unit,
-        )
-    text = tr("{first}; {second}", first=demand, second=buy)
-    extra = _why(plan, line, unit)
+        buy = say.buy.format(packs=line.lot.packs, pack=pack, price=price, unit=unit)
+    text = say.join.format(first=demand, second=buy)
+    extra = _why(plan, line, unit, say)
     if extra:
-        text = tr("{first}; {second}", first=text, second=extra)
+        text = say.join.format(first=text, second=extra)
     return text[:1].upper() + text[1:]
 
 
-def _why(plan: Plan, line: PlanLine, unit: str) -> str:
+def _why(plan: Plan, line: PlanLine, unit: str, say: Phrases) -> str:
     if line.kind == TOPUP:
         primary = plan.sources.primary[line.row]
         slow = plan.state.offers[int(primary)].supplier_id if primary >= 0 else ""
         name = plan.state.suppliers[slow].name or slow if slow else ""
-        return tr("tops up until the {supplier} delivery lands", supplier=name)
+        return say.topup.format(supplier=name)
     if line.kind == EARLY:
-        return tr("ordered a review early to fill the basket")
+        return say.early
     if line.kind == "tier":
-        return tr("ordered a review early to reach the next member tier")
+        return say.tier
+    if line.kind == PROBE:
+        return say.probe
     expiring = float(plan.position.expiring[line.row])
     if line.kind == ORDER and expiring >= 1:
-        return tr("{count} {unit} will expire before they sell", count=int(expiring), unit=unit)
+        return say.expiring.format(count=int(expiring), unit=unit)
     return ""
 
 
