@@ -12,10 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
-from shop_desk.reorder import basket, lots
+from shop_desk.reorder import lots
 from shop_desk.reorder.review import Offer, OrderLine, ReviewState, Supplier
-from shop_desk.reorder.sourcing import member_discount_bp
-from shop_desk.reorder.suggestion import Suggestions, SupplierSummary
+from shop_desk.reorder.suggestion import Suggestions, SupplierSummary, summarise
 
 MAX_PACKS = 100_000
 
@@ -129,28 +128,3 @@ class ReorderDraft:
     @property
     def total_fen(self) -> int:
         return sum(s.total_fen for s in self.summaries())
-
-
-def summarise(supplier: Supplier, spend_fen: int, subtotal_fen: int, lines: int) -> SupplierSummary:
-    """One supplier's order: discount at the month's spend, shipping, the next member tier."""
-    t = basket.totals(supplier, spend_fen, subtotal_fen)
-    after = spend_fen + t.discounted_fen
-    nxt = next(((sp, bp) for sp, bp in supplier.member_tiers if sp > after), None)
-    return SupplierSummary(
-        supplier_id=supplier.supplier_id,
-        supplier_name=supplier.name or supplier.supplier_id,
-        lines=lines,
-        subtotal_fen=subtotal_fen,
-        discount_bp=t.discount_bp,
-        discount_fen=subtotal_fen - t.discounted_fen,
-        shipping_fen=t.shipping_fen,
-        missing_to_free_fen=t.missing_to_free_fen,
-        total_fen=t.total_fen,
-        month_spend_fen=spend_fen,
-        month_spend_after_fen=after,
-        tier_bp_after=member_discount_bp(supplier, after),
-        next_tier_missing_fen=None if nxt is None else nxt[0] - after,
-        next_tier_saving_fen=None
-        if nxt is None
-        else basket.round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
-    )
