@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -38,8 +38,5 @@ def fill(folder: Path, leave_bytes: int = 0) -> None:
     """Fill the file system holding folder until at most leave_bytes are free."""
     free = shutil.disk_usage(folder).free - leave_bytes
     if free > 0:
-        with open(folder / "filler.bin", "wb") as filler:
-            try:
-                filler.write(b"\0" * free)
-            except OSError:
-                pass
+        with open(folder / "filler.bin", "wb") as filler, suppress(OSError):
+            filler.write(b"\0" * free)
