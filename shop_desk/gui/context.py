@@ -21,6 +21,7 @@ class Events(QObject):
     catalog_changed = Signal()  # a sync, a source added or removed, a link set
     status_message = Signal(str)  # a transient sentence for the status bar
     progress = Signal(int, int, str)  # done, total (0 = unknown), message; done<0 = finished
+    backups_changed = Signal()  # a backup was written or restored
 
 
 @dataclass
