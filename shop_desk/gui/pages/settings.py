@@ -192,8 +192,9 @@ class SettingsPage(QWidget):
         def job() -> ShopSettings:
             if test_url is not None:  # never switch this PC to a database it cannot open
                 from shop_desk.db.connection_check import check_connection
+                from shop_desk.local_config import with_password
 
-                check_connection(test_url)
+                check_connection(with_password(test_url))
             with db.session() as session:
                 save_settings(session, new)
             save_local(folder, local, password)

@@ -131,15 +131,17 @@ class DatabaseSection(QWidget):
         self.password.clear()
 
     def typed_url(self) -> str:
-        """The typed address with the typed password (for a test; never saved like this)."""
+        """The typed address with the typed password (for a test; never saved like this).
+        Without a typed password, the job adds the stored one (the keyring is not read on
+        the GUI thread)."""
         from sqlalchemy.engine import make_url
 
-        from shop_desk.local_config import normalize_url, with_password
+        from shop_desk.local_config import normalize_url
 
         url = normalize_url(self.url.text())
         if self.password.text():
             return make_url(url).set(password=self.password.text()).render_as_string(False)
-        return with_password(url)
+        return url
 
     def test_connection(self) -> None:
         if self.testing:
@@ -158,8 +160,9 @@ class DatabaseSection(QWidget):
 
         def job() -> str:
             from shop_desk.db.connection_check import check_connection
+            from shop_desk.local_config import with_password
 
-            return check_connection(url)
+            return check_connection(with_password(url))
 
         self.ctx.tasks.run(job, alive(self, self._tested), alive(self, self._test_failed))
 
