@@ -131,6 +131,10 @@ def run(argv: list[str] | None = None) -> int:
 
         return self_test()
     folder = paths.demo_dir() if args.demo else paths.data_dir()
+    if not args.database_url and not args.demo:  # this PC's choice (Settings > Database)
+        from shop_desk.local_config import stored_database_url
+
+        args.database_url = stored_database_url(folder)
     from shop_desk.logs import setup_logging
 
     setup_logging(folder, console=args.command is not None)
@@ -251,11 +255,13 @@ def cmd_check(args, folder: Path) -> int:
 
 
 def cmd_backup(args, folder: Path) -> int:
-    from shop_desk.backup import backup_now
+    from shop_desk.backup import make_backup
 
     db = _open(args, folder)
-    path = backup_now(db, args.to)
-    out(tr("Backup written: {path}", path=path))
+    result = make_backup(db, folder=args.to)
+    if result.note:
+        err(result.note)
+    out(tr("Backup written: {path}", path=result.path))
     return 0
 
 

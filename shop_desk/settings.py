@@ -21,6 +21,8 @@ class ShopSettings:
     shop_phone: str = ""
     near_expiry_days: int = 7
     # Reorder defaults (a product's own service level and review days win when set).
+    default_service_level_bp: int = 9700  # new products: out of stock on 3 % of days at most
+    default_review_days: int = 7  # new products: looked at once a week
     holding_cost_bp: int = 2000  # cost of holding stock per year, of its value: 20 %
     reorder_budget_fen: int = 0  # cash for one day's orders; 0 = no limit
     default_review_days: int = 7  # days between two orders, when a product does not say

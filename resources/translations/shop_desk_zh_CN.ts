@@ -82,6 +82,14 @@
             <translation>无法打开店铺数据：{error}</translation>
         </message>
         <message>
+            <source>{error}
+
+Open the shop's data on this PC instead, this time? (Settings &gt; Database changes the database for good.)</source>
+            <translation>{error}
+
+这次改为打开本机上的店铺数据吗？（在“设置 &gt; 数据库”中可以长期更改。）</translation>
+        </message>
+        <message>
             <source>The demo data is not part of this version.</source>
             <translation>此版本不包含演示数据。</translation>
         </message>
@@ -92,6 +100,104 @@
         <message>
             <source>The demo shop is ready.</source>
             <translation>演示店铺已准备好。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AutoBackup</name>
+        <message>
+            <source>Daily backup written: {path}</source>
+            <translation>每日备份已写入：{path}</translation>
+        </message>
+        <message>
+            <source>The daily backup failed: {error}</source>
+            <translation>每日备份失败：{error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackupSection</name>
+        <message>
+            <source>the backups folder in the data folder</source>
+            <translation>数据文件夹中的 backups 文件夹</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <source>Use the data folder</source>
+            <translation>使用数据文件夹</translation>
+        </message>
+        <message>
+            <source>Back up now</source>
+            <translation>立即备份</translation>
+        </message>
+        <message>
+            <source>Backup folder</source>
+            <translation>备份文件夹</translation>
+        </message>
+        <message>
+            <source>Last backup</source>
+            <translation>上次备份</translation>
+        </message>
+        <message>
+            <source>Restore a backup (pick one, then Restore):</source>
+            <translation>恢复备份（先选一个，再点“恢复”）：</translation>
+        </message>
+        <message>
+            <source>Restore…</source>
+            <translation>恢复…</translation>
+        </message>
+        <message>
+            <source>none yet</source>
+            <translation>还没有</translation>
+        </message>
+        <message>
+            <source>Backing up…</source>
+            <translation>正在备份…</translation>
+        </message>
+        <message>
+            <source>Backup written: {path}</source>
+            <translation>备份已保存：{path}</translation>
+        </message>
+        <message>
+            <source>Replace the shop's data with the backup of {when}?
+
+Everything recorded since then (sales, receipts, changes) is replaced. The data as it is now is backed up first, so this can be undone.</source>
+            <translation>用 {when} 的备份替换店铺数据吗？
+
+此后记录的一切（销售、入库、修改）都会被替换。现在的数据会先备份，所以可以撤销。</translation>
+        </message>
+        <message>
+            <source>The database is shared: close Shop Desk on the other counters first.</source>
+            <translation>数据库是共用的：请先关闭其他收银台上的 Shop Desk。</translation>
+        </message>
+        <message>
+            <source>Restore a backup</source>
+            <translation>恢复备份</translation>
+        </message>
+        <message>
+            <source>Restoring…</source>
+            <translation>正在恢复…</translation>
+        </message>
+        <message>
+            <source>Restored. The data from before the restore is kept in {path}.</source>
+            <translation>已恢复。恢复前的数据保存在 {path}。</translation>
+        </message>
+        <message>
+            <source>by hand</source>
+            <translation>手动</translation>
+        </message>
+        <message>
+            <source>daily</source>
+            <translation>每日</translation>
+        </message>
+        <message>
+            <source>before an update</source>
+            <translation>更新前</translation>
+        </message>
+        <message>
+            <source>before a restore</source>
+            <translation>恢复前</translation>
         </message>
     </context>
     <context>
@@ -408,6 +514,52 @@
         <message>
             <source>Refund</source>
             <translation>退款</translation>
+        </message>
+    </context>
+    <context>
+        <name>DataFolderSection</name>
+        <message>
+            <source>Open in file manager</source>
+            <translation>在文件管理器中打开</translation>
+        </message>
+        <message>
+            <source>Data folder</source>
+            <translation>数据文件夹</translation>
+        </message>
+    </context>
+    <context>
+        <name>DatabaseSection</name>
+        <message>
+            <source>kept in the Windows credential store</source>
+            <translation>保存在 Windows 凭据管理器中</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>测试连接</translation>
+        </message>
+        <message>
+            <source>Leave the address empty to keep the shop's data on this PC. Several counters share one PostgreSQL server. A new address is used from the next start.</source>
+            <translation>地址留空则店铺数据保存在本机。多个收银台共用一台 PostgreSQL 服务器。新地址在下次启动时生效。</translation>
+        </message>
+        <message>
+            <source>Open now</source>
+            <translation>当前打开</translation>
+        </message>
+        <message>
+            <source>Shared database</source>
+            <translation>共用数据库</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Type the address of the PostgreSQL server first.</source>
+            <translation>请先填写 PostgreSQL 服务器的地址。</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>正在连接…</translation>
         </message>
     </context>
     <context>
@@ -1425,6 +1577,37 @@
         </message>
     </context>
     <context>
+        <name>ReorderSection</name>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Service level (new products)</source>
+            <translation>服务水平（新商品）</translation>
+        </message>
+        <message>
+            <source>Review every (new products)</source>
+            <translation>检查周期（新商品）</translation>
+        </message>
+        <message>
+            <source>Holding cost per year</source>
+            <translation>每年持有成本</translation>
+        </message>
+        <message>
+            <source>Daily order budget</source>
+            <translation>每日订货预算</translation>
+        </message>
+        <message>
+            <source>The service level is the share of days a product should not run out. A product's own settings win over these.</source>
+            <translation>服务水平是商品不断货的天数比例。商品自己的设置优先于这里。</translation>
+        </message>
+    </context>
+    <context>
         <name>SaleReturnDialog</name>
         <message>
             <source>Returns and voids</source>
@@ -1582,6 +1765,22 @@
             <translation>临期提醒提前</translation>
         </message>
         <message>
+            <source>Reorder defaults</source>
+            <translation>补货默认值</translation>
+        </message>
+        <message>
+            <source>Data folder</source>
+            <translation>数据文件夹</translation>
+        </message>
+        <message>
+            <source>Database</source>
+            <translation>数据库</translation>
+        </message>
+        <message>
+            <source>Backups</source>
+            <translation>备份</translation>
+        </message>
+        <message>
             <source>Wholesale catalog sources</source>
             <translation>批发货源</translation>
         </message>
@@ -1596,6 +1795,10 @@
         <message>
             <source>Restart Shop Desk to see the new language.</source>
             <translation>重新启动 Shop Desk 后即可看到新的语言。</translation>
+        </message>
+        <message>
+            <source>Restart Shop Desk to open the other database.</source>
+            <translation>重新启动 Shop Desk 以打开另一个数据库。</translation>
         </message>
         <message>
             <source>Nothing was saved: {error}</source>

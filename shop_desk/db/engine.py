@@ -22,7 +22,6 @@ from shop_desk.i18n import tr
 
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
-_PG_MIGRATION_LOCK = 0x5D0D_E5C0  # advisory lock id: one migrating installation at a time
 
 
 def sqlite_url(path: Path) -> str:
@@ -100,29 +99,41 @@ class Database:
             raise storage_error(exc) from exc
 
     def migrate(self) -> bool:
-        """Bring the schema to SCHEMA_HEAD; back up first. Returns True if anything ran."""
+        """Bring the schema to SCHEMA_HEAD; back up first. Returns True if anything ran.
+
+        Under the "migrate" lock: when two installations start at once on one database, one
+        migrates and the other waits, then finds the schema current.
+        """
         if self.current_revision() == SCHEMA_HEAD:
             return False
+        from shop_desk.db.locks import exclusive
         from shop_desk.db.migrate import upgrade_to_head  # Alembic only when a migration is due
 
-        if self.is_sqlite and self.folder is not None and self.current_revision() is not None:
-            backup_sqlite(self, paths.backups_dir(self.folder), label="pre-migration")
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-                try:
-                    upgrade_to_head(conn)
-                    refresh_statistics(conn)
-                    conn.commit()
-                finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
-                    conn.commit()
-        else:
+        with exclusive(self, "migrate"):
+            revision = self.current_revision()
+            if revision == SCHEMA_HEAD:
+                return False  # another installation migrated while this one waited
+            if revision is not None:
+                self._backup_before_migration()
             with self.engine.connect() as conn:
                 upgrade_to_head(conn)
                 refresh_statistics(conn)
                 conn.commit()
         return True
+
+    def _backup_before_migration(self) -> None:
+        if self.is_sqlite:
+            if self.folder is not None:
+                backup_sqlite(self, paths.backups_dir(self.folder), label="pre-migration")
+            return
+        from shop_desk.db.pg_dump import dump
+
+        target = paths.backups_dir(self.folder or paths.data_dir())
+        try:  # best effort: the server may be elsewhere and this PC without pg_dump
+            target.mkdir(parents=True, exist_ok=True)
+            dump(self, target / f"shop-pre-migration-{utcnow():%Y%m%d-%H%M%S-%f}.pgdump")
+        except (StorageError, OSError) as exc:
+            log.warning("no backup before the migration: %s", exc)
 
     def dispose(self) -> None:
         if self.is_sqlite:
@@ -199,18 +210,28 @@ def storage_error(exc: Exception) -> StorageError:
 
 
 def backup_sqlite(db: Database, folder: Path, *, label: str = "manual") -> Path:
-    """Copy the live database with SQLite's online backup API (safe while it is in use)."""
+    """Copy the live database with SQLite's online backup API (safe while it is in use).
+
+    Written under a .partial name and renamed when whole: a backup cut short (a full or
+    pulled-out USB stick) never looks like a backup.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"shop-{label}-{stamp}.sqlite3"
-    source_path = db.engine.url.database
-    src = sqlite3.connect(source_path)
-    dst = sqlite3.connect(target)
+    partial = target.with_name(target.name + ".partial")
+    src = sqlite3.connect(db.engine.url.database)
     try:
-        with dst:
-            src.backup(dst)
+        dst = sqlite3.connect(partial)
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
-        dst.close()
         src.close()
     log.info("backup written to %s", target)
     return target
@@ -227,6 +248,10 @@ def open_database(url: str | None = None, folder: Path | None = None, migrate: b
                 tr("Cannot create the data folder {folder}: {error}", folder=folder, error=exc)
             ) from exc
         url = sqlite_url(paths.database_path(folder))
+    else:
+        from shop_desk.local_config import with_password
+
+        url = with_password(url)  # a PostgreSQL password lives in the OS keyring
     db = Database(url, folder)
     if migrate:
         try:

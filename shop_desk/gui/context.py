@@ -22,6 +22,7 @@ class Events(QObject):
     orders_changed = Signal()  # purchase orders created, sent, received or cancelled
     status_message = Signal(str)  # a transient sentence for the status bar
     progress = Signal(int, int, str)  # done, total (0 = unknown), message; done<0 = finished
+    backups_changed = Signal()  # a backup was written or restored
 
 
 @dataclass
