@@ -10,6 +10,8 @@ shop-desk stock [--json]       on hand, cost and value per product
 shop-desk check [--repair]     recompute every cache from the ledger; integrity check
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
+shop-desk report NAME ...      sales, margins, stock value... as text, JSON or Excel
+shop-desk labels / receipt     shelf labels or a sale's receipt as PDF
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
+from shop_desk.commands import report as report_commands
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
@@ -78,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help=tr("restore a backup"))
     restore.add_argument("file", type=Path)
     _catalog_parsers(sub)
+    report_commands.add_parsers(sub)
     return parser
 
 
@@ -430,4 +434,5 @@ COMMANDS: dict[str, Callable] = {
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    **report_commands.COMMANDS,
 }
