@@ -20,6 +20,8 @@ class ShopSettings:
     shop_address: str = ""
     shop_phone: str = ""
     near_expiry_days: int = 7
+    label_template: str = "a4-3x8"  # the last label sheet or label size printed on
+    receipt_width_mm: int = 58  # receipt paper: 58 or 80 mm
     settings_version: int = SETTINGS_VERSION
 
 

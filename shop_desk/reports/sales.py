@@ -99,6 +99,11 @@ def trend_table(trend: SalesTrend) -> ReportTable:
 
     rows = [row(r.bucket.first, r.bucket.last, r.figures, r.last_year) for r in trend.rows]
     p = trend.period
+    totals = row(tr("Total"), None, trend.totals, trend.last_year_totals)
+    if trend.grain == Grain.DAY:  # a day's bucket ends where it starts: one date column
+        columns = [ReportColumn("period_start", tr("Day"), Kind.DATE), *columns[2:]]
+        rows = [(r[0], *r[2:]) for r in rows]
+        totals = (totals[0], *totals[2:])
     notes = [
         tr(
             "Same period last year: 364 days earlier by day and week (same weekdays), the same "
@@ -117,7 +122,7 @@ def trend_table(trend: SalesTrend) -> ReportTable:
         title,
         columns,
         rows,
-        row(p.first, p.last, trend.totals, trend.last_year_totals),
+        totals,
         notes,
         p.first,
         p.last,
