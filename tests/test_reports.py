@@ -76,7 +76,11 @@ def test_top_sellers_by_sales_units_and_profit(shop):
         by_sales = top_sellers(s, month)
         by_units = top_sellers(s, month, rank=Rank.UNITS, limit=1)
     chips, cola = by_sales.rows
-    assert (chips.name, chips.figures.units, chips.figures.revenue_fen) == ("乐事薯片 原味", 6, 3300)
+    assert (chips.name, chips.figures.units, chips.figures.revenue_fen) == (
+        "乐事薯片 原味",
+        6,
+        3300,
+    )
     assert (chips.figures.cost_fen, chips.figures.gross_profit_fen) == (1800, 1500)
     assert (cola.figures.units, cola.figures.revenue_fen, cola.figures.cost_fen) == (5, 1500, 1000)
     assert by_sales.shop.revenue_fen == 4800 and by_sales.products_sold == 2

@@ -55,9 +55,8 @@ def load_receipt(session: Session, sale_id: int | None, settings: ShopSettings) 
         if sale is None:
             raise NotFoundError(tr("Sale {id} does not exist.", id=sale_id))
     ids = {line.product_id for line in sale.lines}
-    names = dict(
-        session.execute(select(Product.id, Product.name).where(Product.id.in_(ids))).tuples()
-    )
+    found = session.execute(select(Product.id, Product.name).where(Product.id.in_(ids)))
+    names = {pid: name for pid, name in found}
     lines = [
         ReceiptLine(names.get(x.product_id, "?"), x.qty, x.unit_price_fen, x.line_total_fen)
         for x in sale.lines

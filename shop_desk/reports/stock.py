@@ -56,7 +56,7 @@ def stock_value_table(rows: list[CategoryStock], today: date) -> ReportTable:
         ReportColumn("category", tr("Category"), Kind.TEXT),
         ReportColumn("products", tr("Products in stock"), Kind.INT),
         ReportColumn("units", tr("Units on hand"), Kind.INT),
-        ReportColumn("value_fen", tr("Stock value at cost"), Kind.MONEY),
+        ReportColumn("value_fen", tr("Value at cost"), Kind.MONEY),
         ReportColumn("retail_value_fen", tr("At retail prices"), Kind.MONEY),
         ReportColumn("share", tr("Share of stock value"), Kind.PERCENT),
     ]

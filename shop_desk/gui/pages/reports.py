@@ -135,9 +135,15 @@ def _table_view(model: ReportTableModel) -> QTableView:
 
 
 class ReportsPage(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._today = today  # a test's fixed day; the shop's day otherwise
         self.tables: dict[str, ReportTable] = {}
         self._loading: set[str] = set()
         self._generation = 0
@@ -325,7 +331,7 @@ class ReportsPage(QWidget):
     def today(self) -> date:
         from shop_desk.reports import today
 
-        return today()
+        return self._today() if self._today is not None else today()
 
     def choose_preset(self, key: str) -> None:
         found = preset_period(key, self.today())

@@ -122,9 +122,8 @@ class PrintDialog(QDialog):
             return
         target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
         self.pdf_button.setEnabled(False)
-        self.ctx.tasks.run(
-            lambda: self.write_pdf(target), lambda _: self._saved(target), self._failed
-        )
+        write = self.pdf_writer()  # the options, read here on the GUI thread
+        self.ctx.tasks.run(lambda: write(target), lambda _: self._saved(target), self._failed)
 
     def _saved(self, path: Path) -> None:
         self.pdf_button.setEnabled(True)
@@ -194,10 +193,10 @@ class LabelPrintDialog(PrintDialog):
             painter, printer, labels, self.template, skip=self.skip.value(), outline=preview
         )
 
-    def write_pdf(self, path: Path) -> None:
-        write_labels_pdf(
-            path, self.items, self.template, copies=self.copies.value(), skip=self.skip.value()
-        )
+    def pdf_writer(self) -> Callable[[Path], None]:
+        items, template = list(self.items), self.template
+        copies, skip = self.copies.value(), self.skip.value()
+        return lambda path: write_labels_pdf(path, items, template, copies=copies, skip=skip)
 
     def remember(self) -> None:
         self._save_settings(label_template=self.template.name)
