@@ -152,11 +152,12 @@ def test_stockouts_and_lost_sales_estimate(shop):
     (chips,) = found.rows
     assert chips.product_id == shop.chips
     assert (chips.days_out, chips.out_now) == (3, False)  # T-5, T-4, T-3; restocked T-2
-    # in stock T-40..T but T-5..T-3: 38 days, 1 unit sold on them (5 sold the day it ran out)
-    assert chips.rate == pytest.approx(1 / 38)
-    assert chips.lost_units == pytest.approx(2 / 38)  # two empty days; the third sold 5
-    assert chips.lost_revenue_fen == round(2 / 38 * 550)
-    assert chips.lost_profit_fen == round(2 / 38 * (550 - 300))
+    # the rate's four weeks T-27..T, in stock but T-5..T-3: 25 days with 1 unit sold on them
+    # (the 5 sold the day it ran out do not count: that day's demand is censored)
+    assert chips.rate == pytest.approx(1 / 25)
+    assert chips.lost_units == pytest.approx(2 / 25)  # two empty days; the third sold 5
+    assert chips.lost_revenue_fen == round(2 / 25 * 550) == 44
+    assert chips.lost_profit_fen == round(2 / 25 * (550 - 300)) == 20
 
 
 def test_stockout_still_open_and_before_the_period(shop):

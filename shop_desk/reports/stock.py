@@ -124,7 +124,9 @@ def _slow_condition(session: Session, since: date, today: date):
     arrived this week has not had its chance yet)."""
     earlier = select(S.day).where(S.product_id == Product.id, S.day < since).exists()
     return and_(
-        Product.on_hand > 0,
+        # "+ 0" keeps SQLite off ix_products_on_hand: without statistics it would take the
+        # index for nearly every product and read the table row by row (five times slower).
+        Product.on_hand + 0 > 0,
         Product.id.not_in(sold_products(session, since, today)),
         earlier,
     )

@@ -5,8 +5,12 @@ last known state forward (docs/DESIGN.md). What was lost is an estimate, not a b
 
 - rate: each product's in-stock daily sales rate over recent weeks, i.e. units sold on days
   that closed in stock divided by the number of such days, over the RATE_DAYS days up to the
-  period's end (the whole period when it is longer). Fewer than MIN_RATE_DAYS such days: no
-  estimate (a product that is nearly always empty has no rate to go by).
+  period's end (the whole period when it is longer), from the product's first day on the
+  books. Fewer than MIN_RATE_DAYS such days: no estimate (a product that is nearly always
+  empty has no rate to go by).
+- state at the start: a stock-out row up to CARRY_DAYS before the rate window carries into
+  it; a product empty now and untouched for longer is out all along. (A product that was out
+  for longer than that, then restocked after the period, is missed: rare, and said here.)
 - lost units on a day out of stock: the rate less what was sold that day before running out.
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
@@ -27,12 +31,12 @@ from shop_desk.i18n import tr
 from shop_desk.money import mul_div_round
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name
-from shop_desk.reports.summary import STOCKOUT, ProductInfo, chunks, in_range, product_info
+from shop_desk.reports.summary import INFO, STOCKOUT, ProductInfo, chunks, in_range
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
-RATE_DAYS = 56  # eight weeks
+RATE_DAYS = 28  # four weeks
 MIN_RATE_DAYS = 7
-CARRY_DAYS = 28  # how far before the rate window a stock-out is looked for
+CARRY_DAYS = 14  # how far before the rate window a stock-out is looked for
 
 S = DailySummary
 
@@ -65,32 +69,62 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Product:
-    """What the queries found about one product, as day numbers (date.toordinal)."""
+    """One product's stock-outs as counts of days (day numbers are date.toordinal()).
 
-    out_rows: list[tuple[int, int, int]] = field(default_factory=list)  # (day, sold, next row)
-    window_units: int = 0  # sold rate_first..last, on any day
-    first_day: int | None = None  # its first summary row
-    out_all_along: bool = False  # out since before CARRY_DAYS, nothing since
+    A stock-out row runs until the product's next row: rows of one product never overlap,
+    so the days out in a range are the sum of each row's overlap with it."""
+
+    days_out: int = 0  # in the period
+    days_out_window: int = 0  # in the rate window (rate_first..last)
+    sold_out_window: int = 0  # sold on stock-out days of the window (before running out)
+    sold_on_out_days: list[int] = field(default_factory=list)  # each stock-out row in the period
+    out_now: bool = False
+    window_units: int = 0  # sold in the rate window, every day
+    first_day: int | None = None  # the product's first summary row
 
 
-def _episodes(session: Session, first: date, last: date, found: dict[int, _Product]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Days:
+    first: int  # the period
+    last: int
+    rate_first: int
+
+    def add(self, p: _Product, day: int, sold: int, end: int) -> None:
+        """A stock-out row of `day`, ending the day before `end` (its next row)."""
+        stop = min(end, self.last + 1)
+        p.days_out += max(0, stop - max(day, self.first))
+        p.days_out_window += max(0, stop - max(day, self.rate_first))
+        if self.rate_first <= day <= self.last:
+            p.sold_out_window += max(sold, 0)
+        if self.first <= day <= self.last:
+            p.sold_on_out_days.append(max(sold, 0))
+        p.out_now = p.out_now or day <= self.last < end
+
+
+_OPEN = date.max.toordinal()
+
+
+def _episodes(session: Session, first: date, days: _Days) -> dict[int, _Product]:
     """Stock-out rows first..last, each with the day of the product's next row (which ends
     the stock-out unless it closes out of stock too): one index seek per row."""
     n = aliased(S)
     next_day = (
         select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
     )
+    last = date.fromordinal(days.last)
     stmt = select(S.product_id, S.day, S.units_sold, next_day).where(
         S.day >= first, S.day <= last, STOCKOUT
     )
+    found: dict[int, _Product] = {}
     for pid, day, sold, following in session.execute(stmt):
+        product = found.get(pid)
+        if product is None:
+            product = found[pid] = _Product()
         end = following.toordinal() if following is not None else _OPEN
-        found.setdefault(pid, _Product()).out_rows.append((day.toordinal(), sold, end))
-
-
-_OPEN = date.max.toordinal()
+        days.add(product, day.toordinal(), sold, end)
+    return found
 
 
 def _window_units(session: Session, first: date, last: date, carry_first: date, found) -> None:
@@ -109,87 +143,46 @@ def _window_units(session: Session, first: date, last: date, carry_first: date, 
             found[pid].window_units = int(units or 0)
 
 
-def _out_all_along(session: Session, carry_first: date, found: dict[int, _Product]) -> None:
+def _out_all_along(session: Session, carry_first: date, days: _Days, found) -> None:
     """Active products empty now whose last row is older than carry_first: out all along."""
     last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
     stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
     for pid, last_day in session.execute(stmt):
         if pid not in found and (last_day is None or last_day < carry_first):
-            found[pid] = _Product(out_all_along=True)
+            found[pid] = product = _Product()
+            days.add(product, days.rate_first, 0, _OPEN)
 
 
-def _first_days(session: Session, found: dict[int, _Product]) -> None:
+def _products(session: Session, found: dict[int, _Product]) -> dict[int, ProductInfo]:
+    """Name, price and cost of each product, and its first day on the books (one pass)."""
     first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
+    infos = {}
     for batch in chunks(found):
-        for pid, day in session.execute(select(Product.id, first).where(Product.id.in_(batch))):
-            found[pid].first_day = day.toordinal() if day is not None else None
+        for *row, first_day in session.execute(select(*INFO, first).where(Product.id.in_(batch))):
+            infos[row[0]] = ProductInfo(*row)
+            found[row[0]].first_day = first_day.toordinal() if first_day is not None else None
+    return infos
 
 
-@dataclass(frozen=True)
-class _Outage:
-    """A product's days out of stock first..last as merged [start, end) day-number intervals,
-    with what was sold on the days a stock-out row exists (sold before running out)."""
-
-    intervals: list[tuple[int, int]]
-    sold: dict[int, int]
-
-    def days(self, first: int, last: int) -> int:
-        return sum(max(0, min(e, last + 1) - max(s, first)) for s, e in self.intervals)
-
-    def covers(self, day: int) -> bool:
-        return any(s <= day < e for s, e in self.intervals)
-
-    def sold_between(self, first: int, last: int) -> dict[int, int]:
-        return {d: u for d, u in self.sold.items() if first <= d <= last}
-
-
-def _outage(p: _Product, first: int, last: int) -> _Outage:
-    if p.out_all_along:
-        return _Outage([(first, last + 1)], {})
-    merged: list[tuple[int, int]] = []
-    sold: dict[int, int] = {}
-    for day, units, end in sorted(p.out_rows):
-        start, stop = max(day, first), min(end, last + 1)
-        if first <= day <= last:
-            sold[day] = max(units, 0)
-        if start >= stop:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
-        else:
-            merged.append((start, stop))
-    return _Outage(merged, sold)
-
-
-def _rate(p: _Product, outage: _Outage, rate_first: int, last: int) -> float | None:
-    start = max(rate_first, p.first_day) if p.first_day is not None else last + 1
-    in_stock_days = (last - start + 1) - outage.days(start, last)
+def _rate(p: _Product, days: _Days) -> float | None:
+    """Units a day on the days in stock of the rate window (from the product's first row)."""
+    start = max(days.rate_first, p.first_day) if p.first_day is not None else days.last + 1
+    in_stock_days = (days.last - start + 1) - p.days_out_window
     if in_stock_days < MIN_RATE_DAYS:
         return None
-    sold_when_out = sum(outage.sold_between(start, last).values())
-    return max(p.window_units - sold_when_out, 0) / in_stock_days
+    return max(p.window_units - p.sold_out_window, 0) / in_stock_days
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     carry_first = rate_first - timedelta(days=CARRY_DAYS)
-    found: dict[int, _Product] = {}
-    _episodes(session, carry_first, period.last, found)
-    _window_units(session, rate_first, period.last, carry_first, found)
-    _out_all_along(session, carry_first, found)
-    first, last, rate_day = (
-        period.first.toordinal(),
-        period.last.toordinal(),
-        rate_first.toordinal(),
-    )
-    outages = {pid: _outage(p, rate_day, last) for pid, p in found.items()}
-    hits = {pid: o for pid, o in outages.items() if o.days(first, last)}
-    _first_days(session, {pid: found[pid] for pid in hits})
-    infos = product_info(session, hits)
-    rows = [
-        _stockout(infos[pid], o, first, last, _rate(found[pid], o, rate_day, last))
-        for pid, o in hits.items()
-    ]
+    days = _Days(period.first.toordinal(), period.last.toordinal(), rate_first.toordinal())
+    found = _episodes(session, carry_first, days)
+    _out_all_along(session, carry_first, days, found)
+    hits = {pid: p for pid, p in found.items() if p.days_out}
+    _window_units(session, rate_first, period.last, carry_first, hits)
+    infos = _products(session, hits)
+    rows = [_stockout(infos[pid], p, _rate(p, days)) for pid, p in hits.items()]
     rows.sort(key=lambda r: (-r.lost_revenue_fen, -r.days_out, r.product_id))
     return StockOuts(period, rate_first, rows)
 
@@ -200,19 +193,18 @@ def _unit_cost(info: ProductInfo) -> int:
     return info.last_cost_fen
 
 
-def _stockout(info: ProductInfo, o: _Outage, first: int, last: int, rate) -> StockOut:
-    days_out = o.days(first, last)
+def _stockout(info: ProductInfo, p: _Product, rate: float | None) -> StockOut:
     lost = 0.0
-    if rate:
-        sold = o.sold_between(first, last)
-        lost = rate * (days_out - len(sold)) + sum(max(rate - u, 0.0) for u in sold.values())
+    if rate:  # a full day's rate on empty days; less what sold before running out
+        sold = p.sold_on_out_days
+        lost = rate * (p.days_out - len(sold)) + sum(max(rate - u, 0.0) for u in sold)
     price = info.retail_price_fen
     return StockOut(
         info.id,
         info.name,
         info.category or "",
-        days_out,
-        o.covers(last),
+        p.days_out,
+        p.out_now,
         rate,
         lost,
         round(lost * price),

@@ -89,7 +89,7 @@ class ProductInfo(NamedTuple):
     last_cost_fen: int
 
 
-_INFO = (
+INFO = (
     Product.id,
     Product.name,
     Product.category,
@@ -105,7 +105,7 @@ def product_info(session: Session, ids: Iterable[int]) -> dict[int, ProductInfo]
     """Plain rows (ORM objects cost twenty times more for thousands of products)."""
     found: dict[int, ProductInfo] = {}
     for batch in chunks(ids):
-        for row in session.execute(select(*_INFO).where(Product.id.in_(batch))):
+        for row in session.execute(select(*INFO).where(Product.id.in_(batch))):
             found[row[0]] = ProductInfo(*row)
     return found
 
