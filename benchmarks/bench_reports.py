@@ -29,7 +29,8 @@ TARGET_MS = 300.0
 
 
 def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
-    """What the page shows by default (its limits: 50 top sellers, 500 slow movers listed),
+    """What the page shows by default (its limits: 50 top sellers, 500 slow movers and 500
+    products by margin listed),
     then longer periods. `end` is the shop's last day."""
     month = Period(end - timedelta(days=29), end)
     return {
@@ -39,7 +40,7 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
         "top_sellers_30d": ("top-sellers", _p(month, Grain.DAY, end, limit=50)),
         "slow_movers_30d": ("slow-movers", _p(month, Grain.DAY, end, limit=500)),
         "stock_value": ("stock-value", _p(month, Grain.DAY, end)),
-        "margin_products_30d": ("margin-products", _p(month, Grain.DAY, end)),
+        "margin_products_30d": ("margin-products", _p(month, Grain.DAY, end, limit=500)),
         "margin_categories_30d": ("margin-categories", _p(month, Grain.DAY, end)),
         "stockouts_30d": ("stockouts", _p(month, Grain.DAY, end)),
         "long_top_sellers_90d": (

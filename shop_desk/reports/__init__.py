@@ -60,7 +60,7 @@ class ReportParams:
     period: Period = field(default_factory=lambda: default_period(Grain.DAY, today()))
     grain: Grain = Grain.DAY  # sales by day, week or month
     days: int = 30  # slow movers: no sale in this many days
-    limit: int | None = None  # top sellers (default 20) and slow movers (default all)
+    limit: int | None = None  # rows: top sellers (default 20), slow movers, margin by product (all)
     rank: Rank = Rank.REVENUE  # top sellers by sales, units or gross profit
     today: date = field(default_factory=today)
 
@@ -82,7 +82,7 @@ def _stock_value(session: Session, p: ReportParams) -> ReportTable:
 
 
 def _margin_products(session: Session, p: ReportParams) -> ReportTable:
-    return margin_by_product_table(session, p.period)
+    return margin_by_product_table(session, p.period, p.limit)
 
 
 def _margin_categories(session: Session, p: ReportParams) -> ReportTable:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
 from shop_desk.reports.figures import Figures, total, uncosted_note
 from shop_desk.reports.periods import Period
-from shop_desk.reports.summary import product_figures, product_labels
+from shop_desk.reports.summary import in_range, sums
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
+
+S = DailySummary
 
 
 class Rank(StrEnum):
@@ -29,23 +32,62 @@ class ProductSales:
     figures: Figures
 
 
-def product_sales(session: Session, period: Period, only: int | None = None) -> list[ProductSales]:
-    """Every product with sales or returns in the period, with its figures: the sums are read
-    from the covering index; names only for the `only` best by sales when given."""
-    figures = product_figures(session, period.first, period.last)
-    ids = list(figures)
-    if only is not None:
-        ids = sorted(ids, key=lambda i: (figures[i].revenue_fen, -i), reverse=True)[:only]
-    labels = product_labels(session, ids)
-    return [ProductSales(i, *labels.get(i, ("?", "")), figures[i]) for i in ids]
+@dataclass(frozen=True)
+class Ranked:
+    rows: list[ProductSales]  # best first
+    shop: Figures  # every product's sales in the period
+    products_sold: int  # how many products had sales or returns
 
 
-def _rank_key(rank: Rank):
-    if rank == Rank.UNITS:
-        return lambda p: (p.figures.units, p.figures.revenue_fen, -p.product_id)
-    if rank == Rank.PROFIT:
-        return lambda p: (p.figures.gross_profit_fen, p.figures.revenue_fen, -p.product_id)
-    return lambda p: (p.figures.revenue_fen, p.figures.units, -p.product_id)
+def _order(grouped, rank: Rank) -> list:
+    """Best first, by the rank's figure, then sales, then the product (a stable order)."""
+    figure = {
+        Rank.UNITS: grouped.c.units,
+        Rank.PROFIT: grouped.c.revenue - grouped.c.uncosted - grouped.c.cost,
+    }.get(rank, grouped.c.revenue)
+    return [figure.desc(), grouped.c.revenue.desc(), grouped.c.pid]
+
+
+def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> Ranked:
+    """Products by their sales figures in one statement: sums from the covering index, ranked
+    and cut in SQL with the whole shop's totals beside each row (window functions), names
+    joined only for the rows returned. Tens of thousands of products never reach Python."""
+    units, revenue, cost, uncosted = sums()
+    grouped = (
+        select(
+            S.product_id.label("pid"),
+            units.label("units"),
+            revenue.label("revenue"),
+            cost.label("cost"),
+            uncosted.label("uncosted"),
+            func.count().over().label("n"),
+            func.sum(units).over().label("all_units"),
+            func.sum(revenue).over().label("all_revenue"),
+            func.sum(cost).over().label("all_cost"),
+            func.sum(uncosted).over().label("all_uncosted"),
+        )
+        .where(in_range(period.first, period.last))
+        .group_by(S.product_id)
+    )
+    inner = grouped.subquery()
+    cut = select(inner).order_by(*_order(inner, rank))
+    if limit is not None:
+        cut = cut.limit(limit)
+    best = cut.subquery()
+    stmt = (
+        select(Product.name, Product.category, best)
+        .join(best, best.c.pid == Product.id)
+        .order_by(*_order(best, rank))
+    )
+    rows, shop, count = [], Figures(), 0
+    for name, category, pid, u, r, c, x, n, tu, tr_, tc, tx in session.connection().execute(stmt):
+        rows.append(
+            ProductSales(pid, name, category or "", Figures(int(u), int(r), int(c), int(x)))
+        )
+        shop, count = Figures(int(tu), int(tr_), int(tc), int(tx)), int(n)
+    if not rows:
+        return Ranked([], Figures(), 0)
+    return Ranked(rows, shop, count)
 
 
 @dataclass(frozen=True)
@@ -60,12 +102,8 @@ class TopSellers:
 def top_sellers(
     session: Session, period: Period, *, limit: int = 20, rank: Rank = Rank.REVENUE
 ) -> TopSellers:
-    figures = product_figures(session, period.first, period.last)
-    bare = [ProductSales(i, "", "", f) for i, f in figures.items()]
-    best = sorted(bare, key=_rank_key(rank), reverse=True)[: max(limit, 0)]
-    labels = product_labels(session, [p.product_id for p in best])
-    named = [ProductSales(p.product_id, *labels[p.product_id], p.figures) for p in best]
-    return TopSellers(period, rank, named, total(figures.values()), len(figures))
+    found = ranked(session, period, rank, max(limit, 0))
+    return TopSellers(period, rank, found.rows, found.shop, found.products_sold)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -120,12 +158,12 @@ def top_sellers_table(top: TopSellers) -> ReportTable:
     )
 
 
-def margin_by_product_table(session: Session, period: Period) -> ReportTable:
-    sales = sorted(
-        product_sales(session, period),
-        key=lambda p: (p.figures.gross_profit_fen, p.figures.revenue_fen, -p.product_id),
-        reverse=True,
-    )
+def margin_by_product_table(
+    session: Session, period: Period, limit: int | None = None
+) -> ReportTable:
+    """Every product sold (or the `limit` most profitable), most gross profit first."""
+    found = ranked(session, period, Rank.PROFIT, limit)
+    sales = found.rows
     columns = [
         ReportColumn("product", tr("Product"), Kind.TEXT),
         ReportColumn("category", tr("Category"), Kind.TEXT),
@@ -140,8 +178,10 @@ def margin_by_product_table(session: Session, period: Period) -> ReportTable:
         return (name, category, f.units, f.revenue_fen, f.cost_fen, f.gross_profit_fen, f.margin)
 
     rows = [row(p.name, p.category, p.figures) for p in sales]
-    whole = total(p.figures for p in sales)
+    whole = found.shop
     notes = [uncosted_note()] if whole.uncosted_revenue_fen else []
+    if len(rows) < found.products_sold:
+        notes.append(tr("{shown} of {count} shown.", shown=len(rows), count=found.products_sold))
     return ReportTable(
         "margin-products",
         tr("Gross margin by product"),
@@ -162,10 +202,40 @@ class CategoryFigures:
 
 
 def margin_by_category(session: Session, period: Period) -> list[CategoryFigures]:
-    grouped: dict[str, list[Figures]] = defaultdict(list)
-    for p in product_sales(session, period):
-        grouped[p.category].append(p.figures)
-    result = [CategoryFigures(c, len(fs), total(fs)) for c, fs in grouped.items()]
+    """Sums per product from the covering index, then per category through the products
+    table, all in SQL (a few rows come back, whatever the number of products)."""
+    units, revenue, cost, uncosted = sums()
+    per_product = (
+        select(
+            S.product_id.label("pid"),
+            units.label("units"),
+            revenue.label("revenue"),
+            cost.label("cost"),
+            uncosted.label("uncosted"),
+        )
+        .where(in_range(period.first, period.last))
+        .group_by(S.product_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Product.category,
+            func.count(),
+            func.sum(per_product.c.units),
+            func.sum(per_product.c.revenue),
+            func.sum(per_product.c.cost),
+            func.sum(per_product.c.uncosted),
+        )
+        .join(per_product, per_product.c.pid == Product.id)
+        .group_by(Product.category)
+    )
+    merged: dict[str, list] = {}
+    for category, n, u, r, c, x in session.connection().execute(stmt):
+        key = category or ""  # NULL and "" are both "no category"
+        entry = merged.setdefault(key, [0, Figures()])
+        entry[0] += int(n)
+        entry[1] = entry[1] + Figures(int(u), int(r), int(c), int(x))
+    result = [CategoryFigures(c, n, f) for c, (n, f) in merged.items()]
     return sorted(result, key=lambda c: (c.figures.gross_profit_fen, c.category), reverse=True)
 
 

@@ -46,7 +46,7 @@ def stock_value_by_category(session: Session) -> list[CategoryStock]:
     )
     rows = [
         CategoryStock(c or "", int(n or 0), int(u or 0), int(v or 0), int(r or 0))
-        for c, n, u, v, r in session.execute(stmt)
+        for c, n, u, v, r in session.connection().execute(stmt)
     ]
     return sorted(rows, key=lambda r: (-r.value_fen, r.category))
 
@@ -137,9 +137,15 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
     days = max(1, days)
     since = today - timedelta(days=days - 1)
     condition = _slow_condition(session, since, today)
-    count, value = session.execute(
-        select(func.count(), func.coalesce(func.sum(Product.stock_value_fen), 0)).where(condition)
-    ).one()
+    count, value = (
+        session.connection()
+        .execute(
+            select(func.count(), func.coalesce(func.sum(Product.stock_value_fen), 0)).where(
+                condition
+            )
+        )
+        .one()
+    )
     last_sold = (
         select(func.max(S.day))
         .where(S.product_id == Product.id, S.units_sold > 0)
@@ -159,7 +165,7 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [SlowMover(*row[:5], row[5]) for row in session.execute(stmt)]
+    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt)]
     return SlowMovers(days, today, rows, int(count), int(value))
 
 

@@ -44,17 +44,15 @@ def daily_figures(session: Session, first: date, last: date) -> dict[date, Figur
     stmt = select(S.day, *sums()).where(in_range(first, last)).group_by(S.day)
     return {
         day: Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
-        for day, u, r, c, x in session.execute(stmt)
+        for day, u, r, c, x in session.connection().execute(stmt)
     }
 
 
-def product_figures(session: Session, first: date, last: date) -> dict[int, Figures]:
-    """Figures per product with sales (or returns) first..last."""
-    stmt = select(S.product_id, *sums()).where(in_range(first, last)).group_by(S.product_id)
-    return {
-        pid: Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
-        for pid, u, r, c, x in session.execute(stmt)
-    }
+def range_figures(session: Session, first: date, last: date) -> Figures:
+    """The whole shop's figures first..last: one sum, no grouping (a long range is read once
+    and nothing is compared row by row)."""
+    u, r, c, x = session.connection().execute(select(*sums()).where(in_range(first, last))).one()
+    return Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
 
 
 def sold_products(session: Session, first: date, last: date):
@@ -99,27 +97,3 @@ INFO = (
     Product.stock_value_fen,
     Product.last_cost_fen,
 )
-
-
-def product_info(session: Session, ids: Iterable[int]) -> dict[int, ProductInfo]:
-    """Plain rows (ORM objects cost twenty times more for thousands of products)."""
-    found: dict[int, ProductInfo] = {}
-    for batch in chunks(ids):
-        for row in session.execute(select(*INFO).where(Product.id.in_(batch))):
-            found[row[0]] = ProductInfo(*row)
-    return found
-
-
-def product_labels(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """{id: (name, category)}: by primary key for a few, one pass over the table for many
-    (tens of thousands of look-ups cost more than reading every product once)."""
-    wanted = set(ids)
-    stmt = select(Product.id, Product.name, Product.category)
-    if len(wanted) <= 5 * CHUNK:
-        found = {}
-        for batch in chunks(wanted):
-            found.update(
-                (i, (n, c or "")) for i, n, c in session.execute(stmt.where(Product.id.in_(batch)))
-            )
-        return found
-    return {i: (n, c or "") for i, n, c in session.execute(stmt) if i in wanted}

@@ -50,7 +50,7 @@ THIS_YEAR = "#2563eb"
 LAST_YEAR = "#9ca3af"
 GOOD, BAD, MUTED = "#15803d", "#b91c1c", "#6b7280"
 TOP_LIMIT = 50  # top sellers in the table (the chart shows the first 15)
-SLOW_LIMIT = 500  # slow movers listed (the count and the cash held cover all of them)
+LONG_LIMIT = 500  # slow movers, products by margin: listed on screen (Excel gets them all)
 CHART_ROWS = 15
 REFRESH_AFTER_MS = 3000  # after a sale, while the page is open
 
@@ -368,8 +368,8 @@ class ReportsPage(QWidget):
         )
         if name == "top-sellers":
             return replace(base, limit=TOP_LIMIT)
-        if name == "slow-movers":
-            return replace(base, limit=SLOW_LIMIT)
+        if name in ("slow-movers", "margin-products"):
+            return replace(base, limit=LONG_LIMIT)
         return base
 
     # --- loading ----------------------------------------------------------------------------
@@ -636,7 +636,8 @@ class ReportsPage(QWidget):
         if not path:
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        params = {name: self.params(name) for name in REPORTS}
+        params = {name: replace(self.params(name), limit=None) for name in REPORTS}
+        params["top-sellers"] = self.params("top-sellers")
         db = self.ctx.db
         self.export_button.setEnabled(False)
         self.status.show_ok(self.tr("Exporting…"))
