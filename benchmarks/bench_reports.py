@@ -29,7 +29,7 @@ TARGET_MS = 300.0
 
 
 def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
-    """What the page shows by default (its limits: 50 top sellers, 500 slow movers and 500
+    """What the page shows by default (its limits: 50 top sellers, 200 slow movers and 500
     products by margin listed),
     then longer periods. `end` is the shop's last day."""
     month = Period(end - timedelta(days=29), end)
@@ -38,7 +38,7 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
         "sales_by_week_12w": ("sales", _p(default_period(Grain.WEEK, end), Grain.WEEK, end)),
         "sales_by_month_12m": ("sales", _p(default_period(Grain.MONTH, end), Grain.MONTH, end)),
         "top_sellers_30d": ("top-sellers", _p(month, Grain.DAY, end, limit=50)),
-        "slow_movers_30d": ("slow-movers", _p(month, Grain.DAY, end, limit=500)),
+        "slow_movers_30d": ("slow-movers", _p(month, Grain.DAY, end, limit=200)),
         "stock_value": ("stock-value", _p(month, Grain.DAY, end)),
         "margin_products_30d": ("margin-products", _p(month, Grain.DAY, end, limit=500)),
         "margin_categories_30d": ("margin-categories", _p(month, Grain.DAY, end)),

@@ -50,7 +50,8 @@ THIS_YEAR = "#2563eb"
 LAST_YEAR = "#9ca3af"
 GOOD, BAD, MUTED = "#15803d", "#b91c1c", "#6b7280"
 TOP_LIMIT = 50  # top sellers in the table (the chart shows the first 15)
-LONG_LIMIT = 500  # slow movers, products by margin: listed on screen (Excel gets them all)
+SLOW_LIMIT = 200  # slow movers listed on screen (the count and cash cover all; Excel: all)
+MARGIN_LIMIT = 500  # products by gross margin listed on screen (Excel: all)
 CHART_ROWS = 15
 REFRESH_AFTER_MS = 3000  # after a sale, while the page is open
 
@@ -368,8 +369,10 @@ class ReportsPage(QWidget):
         )
         if name == "top-sellers":
             return replace(base, limit=TOP_LIMIT)
-        if name in ("slow-movers", "margin-products"):
-            return replace(base, limit=LONG_LIMIT)
+        if name == "slow-movers":
+            return replace(base, limit=SLOW_LIMIT)
+        if name == "margin-products":
+            return replace(base, limit=MARGIN_LIMIT)
         return base
 
     # --- loading ----------------------------------------------------------------------------
