@@ -10,6 +10,9 @@ shop-desk stock [--json]       on hand, cost and value per product
 shop-desk check [--repair]     recompute every cache from the ledger; integrity check
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
+shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
+shop-desk suggest              what to order today [--budget YUAN] [--json] [--create-orders]
+shop-desk orders ...           purchase orders: list, show, export, submit, receive
 shop-desk report NAME ...      sales, margins, stock value... as text, JSON or Excel
 shop-desk labels / receipt     shelf labels or a sale's receipt as PDF
 """
@@ -24,7 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
+from shop_desk.commands import orders as orders_commands
 from shop_desk.commands import report as report_commands
+from shop_desk.commands import simulate as simulate_command
+from shop_desk.commands import suggest as suggest_command
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
@@ -81,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help=tr("restore a backup"))
     restore.add_argument("file", type=Path)
     _catalog_parsers(sub)
+    simulate_command.add_parsers(sub)
+    suggest_command.add_parsers(sub)
+    orders_commands.add_parsers(sub)
     report_commands.add_parsers(sub)
     return parser
 
@@ -434,5 +443,8 @@ COMMANDS: dict[str, Callable] = {
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "simulate": simulate_command.cmd_simulate,
+    "suggest": suggest_command.cmd_suggest,
+    "orders": orders_commands.cmd_orders,
     **report_commands.COMMANDS,
 }

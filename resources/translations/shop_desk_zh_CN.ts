@@ -4,16 +4,16 @@
     <context>
         <name />
         <message>
-            <source>Shelf labels</source>
-            <translation>价签</translation>
-        </message>
-        <message>
             <source>Save to a file ending in .pdf.</source>
             <translation>请保存为 .pdf 文件。</translation>
         </message>
         <message>
             <source>Cannot write {file}: {error}</source>
             <translation>无法写入 {file}：{error}</translation>
+        </message>
+        <message>
+            <source>Shelf labels</source>
+            <translation>价签</translation>
         </message>
         <message>
             <source>Refund</source>
@@ -463,6 +463,45 @@
         </message>
     </context>
     <context>
+        <name>DraftModel</name>
+        <message>
+            <source>Product</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>货源</translation>
+        </message>
+        <message>
+            <source>Packs</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Unit price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>Line cost</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Days of cover</source>
+            <translation>到货后可卖天数</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <source>{supplier} · {units}/pack · {price}</source>
+            <translation>{supplier} · {units}/件 · {price}</translation>
+        </message>
+    </context>
+    <context>
         <name>ErrorDialog</name>
         <message>
             <source>Shop Desk: something went wrong</source>
@@ -774,6 +813,253 @@
         <message>
             <source>Shop Desk — {shop}</source>
             <translation>Shop Desk — {shop}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersPage</name>
+        <message>
+            <source>Open (drafts and goods to come)</source>
+            <translation>未完成（草稿和待到货）</translation>
+        </message>
+        <message>
+            <source>All orders</source>
+            <translation>全部订单</translation>
+        </message>
+        <message>
+            <source>Drafts</source>
+            <translation>草稿</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>已发出</translation>
+        </message>
+        <message>
+            <source>Partly received</source>
+            <translation>部分到货</translation>
+        </message>
+        <message>
+            <source>Received</source>
+            <translation>已收</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Show</source>
+            <translation>显示</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单</translation>
+        </message>
+        <message>
+            <source>Supplier</source>
+            <translation>供应商</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Made</source>
+            <translation>创建时间</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>预计到货</translation>
+        </message>
+        <message>
+            <source>Lines</source>
+            <translation>行数</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>Supplier's no.</source>
+            <translation>供应商单号</translation>
+        </message>
+        <message>
+            <source>Item no.</source>
+            <translation>货号</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>品名</translation>
+        </message>
+        <message>
+            <source>Packs</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>Units per pack</source>
+            <translation>每件数量</translation>
+        </message>
+        <message>
+            <source>Price per pack</source>
+            <translation>每件价格</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Still to come</source>
+            <translation>待到货</translation>
+        </message>
+        <message>
+            <source>Mark as sent</source>
+            <translation>标记为已发出</translation>
+        </message>
+        <message>
+            <source>You passed the order on yourself (WeChat, phone, PDF)</source>
+            <translation>您已自行把订单发给供应商（微信、电话、PDF）</translation>
+        </message>
+        <message>
+            <source>Submit to supplier</source>
+            <translation>提交给供应商</translation>
+        </message>
+        <message>
+            <source>Send over the internet</source>
+            <translation>通过网络发送</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <source>PDF…</source>
+            <translation>PDF…</translation>
+        </message>
+        <message>
+            <source>Excel (XLSX)…</source>
+            <translation>Excel（XLSX）…</translation>
+        </message>
+        <message>
+            <source>Copy text for WeChat</source>
+            <translation>复制文字（发微信）</translation>
+        </message>
+        <message>
+            <source>Receive…</source>
+            <translation>收货…</translation>
+        </message>
+        <message>
+            <source>Ask supplier for status</source>
+            <translation>查询供应商订单状态</translation>
+        </message>
+        <message>
+            <source>Close (rest will not come)</source>
+            <translation>结单（余下的不会来了）</translation>
+        </message>
+        <message>
+            <source>Cancel order</source>
+            <translation>取消订单</translation>
+        </message>
+        <message>
+            <source>{n} orders</source>
+            <translation>{n} 张订单</translation>
+        </message>
+        <message>
+            <source>Choose an order above.</source>
+            <translation>请在上方选择一张订单。</translation>
+        </message>
+        <message>
+            <source>Status: &lt;b&gt;{status}&lt;/b&gt;</source>
+            <translation>状态：&lt;b&gt;{status}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>made {when}</source>
+            <translation>创建于 {when}</translation>
+        </message>
+        <message>
+            <source>sent {when}</source>
+            <translation>发出于 {when}</translation>
+        </message>
+        <message>
+            <source>due {day}</source>
+            <translation>预计 {day} 到货</translation>
+        </message>
+        <message>
+            <source>supplier's order {id}: {status}</source>
+            <translation>供应商订单 {id}：{status}</translation>
+        </message>
+        <message>
+            <source>note: {note}</source>
+            <translation>备注：{note}</translation>
+        </message>
+        <message>
+            <source>Subtotal {amount}</source>
+            <translation>小计 {amount}</translation>
+        </message>
+        <message>
+            <source>member {tier} −{amount}</source>
+            <translation>会员 {tier} −{amount}</translation>
+        </message>
+        <message>
+            <source>shipping {amount}</source>
+            <translation>运费 {amount}</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;total {amount}&lt;/b&gt;</source>
+            <translation>&lt;b&gt;合计 {amount}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Did you pass {ref} on to {supplier}? From now on it counts as ordered.</source>
+            <translation>{ref} 已经发给 {supplier} 了吗？从现在起它算作已订货。</translation>
+        </message>
+        <message>
+            <source>Cancel {ref}? Tell {supplier} too if it was already sent.</source>
+            <translation>取消 {ref}？如果已经发出，也请告诉 {supplier}。</translation>
+        </message>
+        <message>
+            <source>Close order</source>
+            <translation>结单</translation>
+        </message>
+        <message>
+            <source>Will the rest of {ref} not come? It then stops counting as ordered.</source>
+            <translation>{ref} 余下的货不会来了吗？结单后它不再算作已订货。</translation>
+        </message>
+        <message>
+            <source>{ref} is now {status}.</source>
+            <translation>{ref} 现为{status}。</translation>
+        </message>
+        <message>
+            <source>Send {ref} to {supplier} for {total}?</source>
+            <translation>把 {ref} 发给 {supplier}，金额 {total}？</translation>
+        </message>
+        <message>
+            <source>Sending {ref}…</source>
+            <translation>正在发送 {ref}…</translation>
+        </message>
+        <message>
+            <source>{ref} is with {supplier} as order {id} ({status}).</source>
+            <translation>{ref} 已提交给 {supplier}，对方单号 {id}（{status}）。</translation>
+        </message>
+        <message>
+            <source>PDF (*.pdf)</source>
+            <translation>PDF（*.pdf）</translation>
+        </message>
+        <message>
+            <source>Excel (*.xlsx)</source>
+            <translation>Excel（*.xlsx）</translation>
+        </message>
+        <message>
+            <source>Written: {file}</source>
+            <translation>已写入：{file}</translation>
+        </message>
+        <message>
+            <source>The order is on the clipboard: paste it into WeChat for {supplier}.</source>
+            <translation>订单已复制到剪贴板：请粘贴到与 {supplier} 的微信对话中。</translation>
+        </message>
+        <message>
+            <source>Purchase orders</source>
+            <translation>采购单</translation>
+        </message>
+        <message>
+            <source>Export order</source>
+            <translation>导出订单</translation>
         </message>
     </context>
     <context>
@@ -1107,6 +1393,156 @@
         <message>
             <source>Scan or search the product first.</source>
             <translation>请先扫描或搜索商品。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiveOrderDialog</name>
+        <message>
+            <source>Receive {title}</source>
+            <translation>收货 {title}</translation>
+        </message>
+        <message>
+            <source>Count what arrived. Quantities are in the shop's units; change the price if the delivery note says another.</source>
+            <translation>请清点到货。数量按本店的单位计；如送货单上的价格不同，请修改价格。</translation>
+        </message>
+        <message>
+            <source>Item no.</source>
+            <translation>货号</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>品名</translation>
+        </message>
+        <message>
+            <source>Ordered</source>
+            <translation>订购</translation>
+        </message>
+        <message>
+            <source>Received</source>
+            <translation>已收</translation>
+        </message>
+        <message>
+            <source>Still to come</source>
+            <translation>待到货</translation>
+        </message>
+        <message>
+            <source>Arrived now</source>
+            <translation>本次到货</translation>
+        </message>
+        <message>
+            <source>Price per pack (¥)</source>
+            <translation>每件价格（¥）</translation>
+        </message>
+        <message>
+            <source>Receive</source>
+            <translation>入库</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>{n} per pack</source>
+            <translation>每件 {n} 个</translation>
+        </message>
+        <message>
+            <source>Receiving {units} units, about {value} before member discount.</source>
+            <translation>本次收货 {units} 个，会员折扣前约 {value}。</translation>
+        </message>
+        <message>
+            <source>More than ordered</source>
+            <translation>超过订购数量</translation>
+        </message>
+        <message>
+            <source>More arrived than is still to come for {skus}. Receive it all?</source>
+            <translation>{skus} 的到货超过了待收数量。全部收下吗？</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReorderPage</name>
+        <message>
+            <source>products at or below their minimum</source>
+            <translation>低于陈列下限的商品</translation>
+        </message>
+        <message>
+            <source>today's suggested orders</source>
+            <translation>今日建议进货额</translation>
+        </message>
+        <message>
+            <source>price drops on your products (30 days)</source>
+            <translation>在售商品降价（30 天内）</translation>
+        </message>
+        <message>
+            <source>spent with suppliers this month</source>
+            <translation>本月采购额</translation>
+        </message>
+        <message>
+            <source>Budget today:</source>
+            <translation>今日预算：</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Suggest again</source>
+            <translation>重新计算</translation>
+        </message>
+        <message>
+            <source>Remove line</source>
+            <translation>删除此行</translation>
+        </message>
+        <message>
+            <source>Create purchase orders</source>
+            <translation>生成采购单</translation>
+        </message>
+        <message>
+            <source>Working out today's orders…</source>
+            <translation>正在计算今日补货…</translation>
+        </message>
+        <message>
+            <source>Nothing to order today.</source>
+            <translation>今天不用进货。</translation>
+        </message>
+        <message>
+            <source>{count} lines</source>
+            <translation>共 {count} 行</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{name}&lt;/b&gt;: {lines} lines, total {total}</source>
+            <translation>&lt;b&gt;{name}&lt;/b&gt;：{lines} 行，合计 {total}</translation>
+        </message>
+        <message>
+            <source>shipping {fee}</source>
+            <translation>运费 {fee}</translation>
+        </message>
+        <message>
+            <source>{amount} more ships free</source>
+            <translation>再买 {amount} 包邮</translation>
+        </message>
+        <message>
+            <source>free shipping</source>
+            <translation>包邮</translation>
+        </message>
+        <message>
+            <source>month's spend {before} → {after}</source>
+            <translation>本月采购 {before} → {after}</translation>
+        </message>
+        <message>
+            <source>member discount {pct}%</source>
+            <translation>会员折扣 {pct}%</translation>
+        </message>
+        <message>
+            <source>{missing} more this month reaches the next tier (saves {saving} here)</source>
+            <translation>本月再采购 {missing} 可升下一级会员（本单可省 {saving}）</translation>
+        </message>
+        <message>
+            <source>{count} draft purchase orders created.</source>
+            <translation>已生成 {count} 张采购单草稿。</translation>
+        </message>
+        <message>
+            <source>Purchase orders not created</source>
+            <translation>采购单未生成</translation>
         </message>
     </context>
     <context>

@@ -170,8 +170,13 @@ class Startup(QObject):
             self.probe = StartupProbe(self.window)
 
     def begin(self) -> None:
+        from shop_desk.gui import window_state
+
+        self.window.geometry_folder = self.folder
         screen = self.window.screen().availableGeometry()
-        if screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
+        if window_state.restore(self.window, self.folder):
+            self.window.show()  # restoreGeometry brings back a maximized window as such
+        elif screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
             self.window.showMaximized()
         else:
             self.window.show()
@@ -190,6 +195,9 @@ class Startup(QObject):
             self.window.retranslate()
         self.ctx = AppContext(db, settings, self.tasks, Events(), self.folder, self.demo)
         self.window.attach(self.ctx)
+        from shop_desk.gui.reorder_jobs import RefitScheduler
+
+        self.refit = RefitScheduler(self.ctx)
         if self.probe is not None:
             self.probe.watch_ready(self.window.counter_page)
         if self.demo:

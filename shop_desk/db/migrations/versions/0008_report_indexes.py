@@ -1,7 +1,7 @@
 """report indexes: daily sales figures and stock-out days read from covering partial indexes
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006 (written on 0004; rechained after purchase orders were merged)
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,254 @@
+"""Suggestions as the owner reads them: lines with a plain reason, and a summary per supplier.
+
+Built from a Plan (policy.py). Money is integer fen; per-unit prices are rounded for display
+only (line and basket amounts are exact, as the supplier bills them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from shop_desk.i18n import tr
+from shop_desk.money import format_fen
+from shop_desk.reorder import basket, position
+from shop_desk.reorder.policy import EARLY, ORDER, TOPUP, Plan, PlanLine
+from shop_desk.reorder.review import OrderLine
+from shop_desk.reorder.sourcing import member_discount_bp
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionLine:
+    product_id: str
+    product_name: str
+    supplier_id: str
+    supplier_name: str
+    sku: str
+    packs: int
+    pack_size: int
+    units: int
+    unit_price_fen: int  # tier price per unit after the member discount (rounded)
+    landed_unit_fen: int  # ... plus this line's share of shipping (rounded)
+    line_cost_fen: int  # packs x tier pack price, before the member discount
+    cover_days: float | None  # days the product's stock lasts after this order lands
+    urgency_fen: int  # expected lost margin avoided by ordering today
+    kind: str  # order, topup (until a slower delivery), early (to fill a basket), tier
+    arrives: dt.date
+    sells_per_day: float
+    on_hand: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierSummary:
+    supplier_id: str
+    supplier_name: str
+    lines: int
+    subtotal_fen: int
+    discount_bp: int
+    discount_fen: int
+    shipping_fen: int
+    missing_to_free_fen: int  # more to buy for free shipping (0: free, or never free)
+    total_fen: int
+    month_spend_fen: int  # before this order
+    month_spend_after_fen: int
+    tier_bp_after: int  # member discount reached with this order (for later orders)
+    next_tier_missing_fen: int | None  # more this month to reach the next tier
+    next_tier_saving_fen: int | None  # what the next tier's discount would take off this order
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    today: dt.date
+    lines: list[SuggestionLine]
+    suppliers: list[SupplierSummary]
+    total_fen: int
+    budget_fen: int | None = None
+    dropped: list[SuggestionLine] = field(default_factory=list)  # trimmed by the budget
+    notes: list[str] = field(default_factory=list)  # translated sentences for the list
+
+    def order_lines(self) -> list[OrderLine]:
+        merged: dict[tuple[str, str], OrderLine] = {}
+        for ln in self.lines:
+            key = (ln.supplier_id, ln.sku)
+            packs = merged[key].packs + ln.packs if key in merged else ln.packs
+            merged[key] = OrderLine(ln.supplier_id, ln.sku, ln.product_id, packs)
+        return list(merged.values())
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["today"] = self.today.isoformat()
+        for ln in data["lines"] + data["dropped"]:
+            ln["arrives"] = ln["arrives"].isoformat()
+        return data
+
+
+def explain(plan: Plan) -> Suggestions:
+    state = plan.state
+    inventory = plan.position.inventory.astype(np.float64)
+    for line in plan.lines:
+        inventory[line.row] += line.lot.units
+    summaries = _summaries(plan)
+    shipping_share = {s.supplier_id: s.shipping_fen / max(s.subtotal_fen, 1) for s in summaries}
+    lines = [_line(plan, ln, inventory, shipping_share) for ln in plan.lines]
+    lines.sort(key=lambda ln: (ln.supplier_id, -ln.urgency_fen, ln.product_id))
+    dropped = [_line(plan, ln, inventory, shipping_share) for ln in plan.dropped]
+    notes = []
+    if basket.BUDGET_TOO_SMALL in plan.notes:
+        notes.append(tr("The budget does not cover even one pack of the most urgent item."))
+    elif basket.BUDGET_TRIMMED in plan.notes:
+        notes.append(
+            tr("{count} lines left out to stay within the budget.", count=len(plan.dropped))
+        )
+    return Suggestions(
+        today=state.today,
+        lines=lines,
+        suppliers=summaries,
+        total_fen=sum(s.total_fen for s in summaries),
+        budget_fen=state.budget_fen,
+        dropped=dropped,
+        notes=notes,
+    )
+
+
+def _line(plan: Plan, line: PlanLine, inventory: np.ndarray, share: dict) -> SuggestionLine:
+    state = plan.state
+    offer = state.offers[line.offer]
+    product = state.products[line.row]
+    supplier = state.suppliers[offer.supplier_id]
+    bp = plan.sources.discount_bp.get(offer.supplier_id, 0)
+    unit_price = line.lot.pack_price_fen * (1 - bp / 10_000) / offer.pack_size
+    landed = unit_price * (1 + share.get(offer.supplier_id, 0.0))
+    lead = supplier.lead_time_days
+    rate = float(plan.rate[line.row])
+    before = position.demand_until(plan.cumulative[line.row], lead)
+    cover = (float(inventory[line.row]) - before) / rate if rate > 0 else None
+    return SuggestionLine(
+        product_id=product.product_id,
+        product_name=product.name,
+        supplier_id=offer.supplier_id,
+        supplier_name=supplier.name or offer.supplier_id,
+        sku=offer.sku,
+        packs=line.lot.packs,
+        pack_size=offer.pack_size,
+        units=line.lot.units,
+        unit_price_fen=round(unit_price),
+        landed_unit_fen=round(landed),
+        line_cost_fen=line.lot.cost_fen,
+        cover_days=None if cover is None else round(max(cover, 0.0), 1),
+        urgency_fen=round(line.urgency_fen),
+        kind=line.kind,
+        arrives=state.today + dt.timedelta(days=lead),
+        sells_per_day=round(rate, 2),
+        on_hand=int(state.on_hand[line.row]),
+        reason=reason(plan, line, unit_price),
+    )
+
+
+def reason(plan: Plan, line: PlanLine, unit_price: float) -> str:
+    """One plain sentence: how it sells, what is left, when it arrives, why this lot."""
+    state = plan.state
+    product = state.products[line.row]
+    offer = state.offers[line.offer]
+    supplier = state.suppliers[offer.supplier_id]
+    unit = product.unit or tr("pcs")
+    rate = float(plan.rate[line.row])
+    left = int(state.on_hand[line.row])
+    days = supplier.lead_time_days
+    if rate >= 0.95 or rate == 0:
+        demand = tr(
+            "sells about {rate} {unit}/day, {left} {unit} left, arrives in {days} days",
+            rate=_amount(rate),
+            unit=unit,
+            left=left,
+            days=days,
+        )
+    else:
+        demand = tr(
+            "sells about 1 {unit} every {every} days, {left} {unit} left, arrives in {days} days",
+            unit=unit,
+            every=max(1, round(1 / rate)),
+            left=left,
+            days=days,
+        )
+    pack = tr("packs") if offer.pack_size > 1 else unit
+    price = format_fen(round(unit_price))
+    if line.lot.saving_fen > 0:
+        buy = tr(
+            "buy {packs} {pack} at {price} per {unit}, saving {saving} over {base} {pack}",
+            packs=line.lot.packs,
+            pack=pack,
+            price=price,
+            unit=unit,
+            saving=format_fen(line.lot.saving_fen),
+            base=line.lot.base_packs,
+        )
+    else:
+        buy = tr(
+            "buy {packs} {pack} at {price} per {unit}",
+            packs=line.lot.packs,
+            pack=pack,
+            price=price,
+            unit=unit,
+        )
+    text = tr("{first}; {second}", first=demand, second=buy)
+    extra = _why(plan, line, unit)
+    if extra:
+        text = tr("{first}; {second}", first=text, second=extra)
+    return text[:1].upper() + text[1:]
+
+
+def _why(plan: Plan, line: PlanLine, unit: str) -> str:
+    if line.kind == TOPUP:
+        primary = plan.sources.primary[line.row]
+        slow = plan.state.offers[int(primary)].supplier_id if primary >= 0 else ""
+        name = plan.state.suppliers[slow].name or slow if slow else ""
+        return tr("tops up until the {supplier} delivery lands", supplier=name)
+    if line.kind == EARLY:
+        return tr("ordered a review early to fill the basket")
+    if line.kind == "tier":
+        return tr("ordered a review early to reach the next member tier")
+    expiring = float(plan.position.expiring[line.row])
+    if line.kind == ORDER and expiring >= 1:
+        return tr("{count} {unit} will expire before they sell", count=int(expiring), unit=unit)
+    return ""
+
+
+def _amount(rate: float) -> str:
+    return f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}".rstrip("0").rstrip(".")
+
+
+def _summaries(plan: Plan) -> list[SupplierSummary]:
+    state = plan.state
+    out = []
+    for s in sorted({state.offers[ln.offer].supplier_id for ln in plan.lines}):
+        sup = state.suppliers[s]
+        spend = state.month_spend_fen.get(s, 0)
+        subtotal, _ = basket.supplier_subtotal(plan, s)
+        t = basket.totals(sup, spend, subtotal)
+        after = spend + t.discounted_fen
+        bp_after = member_discount_bp(sup, after)
+        nxt = next(((sp, bp) for sp, bp in sup.member_tiers if sp > after), None)
+        out.append(
+            SupplierSummary(
+                supplier_id=s,
+                supplier_name=sup.name or s,
+                lines=sum(1 for ln in plan.lines if state.offers[ln.offer].supplier_id == s),
+                subtotal_fen=subtotal,
+                discount_bp=t.discount_bp,
+                discount_fen=subtotal - t.discounted_fen,
+                shipping_fen=t.shipping_fen,
+                missing_to_free_fen=t.missing_to_free_fen,
+                total_fen=t.total_fen,
+                month_spend_fen=spend,
+                month_spend_after_fen=after,
+                tier_bp_after=bp_after,
+                next_tier_missing_fen=None if nxt is None else nxt[0] - after,
+                next_tier_saving_fen=None
+                if nxt is None
+                else basket.round_half_even(subtotal * (nxt[1] - t.discount_bp), 10_000),
+            )
+        )
+    return out
