@@ -43,6 +43,7 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
         "margin_products_30d": ("margin-products", _p(month, Grain.DAY, end, limit=500)),
         "margin_categories_30d": ("margin-categories", _p(month, Grain.DAY, end)),
         "stockouts_30d": ("stockouts", _p(month, Grain.DAY, end)),
+        "purchases_12m": ("purchases", _p(default_period(Grain.MONTH, end), Grain.MONTH, end)),
         "long_top_sellers_90d": (
             "top-sellers",
             _p(Period(end - timedelta(days=89), end), Grain.DAY, end),

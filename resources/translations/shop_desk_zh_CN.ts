@@ -1572,6 +1572,10 @@
             <translation>断货</translation>
         </message>
         <message>
+            <source>Purchases</source>
+            <translation>采购</translation>
+        </message>
+        <message>
             <source>Last 7 days</source>
             <translation>最近 7 天</translation>
         </message>
@@ -1688,6 +1692,10 @@
             <translation>这个期间没有断货。</translation>
         </message>
         <message>
+            <source>No purchase orders were sent in this period.</source>
+            <translation>这个期间没有发出采购单。</translation>
+        </message>
+        <message>
             <source>Reading the figures…</source>
             <translation>正在读取数据…</translation>
         </message>
@@ -1698,6 +1706,10 @@
         <message>
             <source>Same period last year</source>
             <translation>去年同期</translation>
+        </message>
+        <message>
+            <source>Others</source>
+            <translation>其他</translation>
         </message>
         <message>
             <source>nothing to compare last year</source>

@@ -3,7 +3,7 @@
 shop-desk report NAME [--from DATE] [--to DATE] [--by day|week|month] [--days N]
                  [--limit N] [--rank revenue|units|profit] [--json | --xlsx FILE]
     NAME: sales, top-sellers, slow-movers, stock-value, margin-products,
-          margin-categories, stockouts, or all (every report; with --xlsx, a sheet each)
+          margin-categories, stockouts, purchases, or all (with --xlsx, a sheet each)
 shop-desk labels --out FILE.pdf [--template a4-3x8] [--copies N] [--skip N] [PRODUCT ...]
     PRODUCT: a barcode or short code; --category C adds a category's products
 shop-desk receipt --out FILE.pdf [--sale N] [--width 58|80]   (default: the last sale)
@@ -28,6 +28,7 @@ REPORT_NAMES = (
     "margin-products",
     "margin-categories",
     "stockouts",
+    "purchases",
 )
 
 

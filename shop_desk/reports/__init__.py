@@ -27,6 +27,7 @@ from shop_desk.reports.products import (
     top_sellers,
     top_sellers_table,
 )
+from shop_desk.reports.purchases import purchases_by_month, purchases_table
 from shop_desk.reports.sales import sales_trend, trend_table
 from shop_desk.reports.stock import (
     slow_movers,
@@ -93,6 +94,10 @@ def _stockouts(session: Session, p: ReportParams) -> ReportTable:
     return stockouts_table(stockouts(session, p.period))
 
 
+def _purchases(session: Session, p: ReportParams) -> ReportTable:
+    return purchases_table(purchases_by_month(session, p.period), p.period)
+
+
 REPORTS: dict[str, Callable[[Session, ReportParams], ReportTable]] = {
     "sales": _sales,
     "top-sellers": _top,
@@ -101,6 +106,7 @@ REPORTS: dict[str, Callable[[Session, ReportParams], ReportTable]] = {
     "margin-products": _margin_products,
     "margin-categories": _margin_categories,
     "stockouts": _stockouts,
+    "purchases": _purchases,
 }
 
 

@@ -109,3 +109,25 @@ def test_a_sale_refreshes_the_open_page(page, qtbot, ctx, shop):
     ctx.events.stock_changed.emit()
     qtbot.waitUntil(lambda: page.sales_tile.value.text() == "¥54.00", timeout=20_000)
     assert before == "¥48.00"
+
+
+def test_purchases_tab_bars_the_four_biggest_suppliers(page, qtbot):
+    from datetime import date
+
+    from shop_desk.reports import Period
+    from shop_desk.reports.purchases import MonthPurchases, purchases_table
+
+    page.tabs.setCurrentIndex(page.tab_keys.index("purchases"))
+    wait_loaded(qtbot, page, "purchases")
+    assert page.purchase_model.rowCount() == 1  # no orders: the totals row alone
+    rows = [
+        MonthPurchases(date(2026, month, 1), n, f"供应商{n}", 1, 1000 * n * month)
+        for month in (1, 2)
+        for n in range(1, 7)
+    ]
+    page._show_purchases(purchases_table(rows, Period(date(2026, 1, 1), date(2026, 2, 28))))
+    chart = page.purchase_chart
+    assert chart.labels == ["2026-01", "2026-02"]
+    assert [s.name for s in chart.series] == ["供应商6", "供应商5", "供应商4", "供应商3", "Others"]
+    assert chart.series[0].values == [6000.0, 12000.0]
+    assert chart.series[-1].values == [3000.0, 6000.0]  # suppliers 1 and 2 together

@@ -63,7 +63,9 @@ TABS = {
     "stock": ("stock-value",),
     "slow": ("slow-movers",),
     "stockouts": ("stockouts",),
+    "purchases": ("purchases",),
 }
+SUPPLIER_COLORS = ("#2563eb", "#16a34a", "#d97706", "#7c3aed", "#9ca3af")  # the last: others
 OVERVIEW = ("sales", "stock-value", "slow-movers", "stockouts")  # the figures on top
 
 
@@ -173,6 +175,7 @@ class ReportsPage(QWidget):
             ("stock", self.tr("Stock value"), self._stock_tab()),
             ("slow", self.tr("Slow movers"), self._slow_tab()),
             ("stockouts", self.tr("Stock-outs"), self._stockouts_tab()),
+            ("purchases", self.tr("Purchases"), self._purchases_tab()),
         ):
             self.tabs.addTab(widget, title)
             self.tab_keys.append(key)
@@ -327,6 +330,13 @@ class ReportsPage(QWidget):
         self.stockout_model = ReportTableModel(self)
         self.stockout_view = _table_view(self.stockout_model)
         return self._split(self.stockout_chart, self.stockout_view, vertical=False)
+
+    def _purchases_tab(self) -> QWidget:
+        self.purchase_chart = SeriesChart()
+        self.purchase_chart.empty_text = self.tr("No purchase orders were sent in this period.")
+        self.purchase_model = ReportTableModel(self)
+        self.purchase_view = _table_view(self.purchase_model)
+        return self._split(self.purchase_chart, self.purchase_view)
 
     # --- the period -------------------------------------------------------------------------
     def today(self) -> date:
@@ -508,6 +518,8 @@ class ReportsPage(QWidget):
                 "lost_revenue_fen",
                 None,
             )
+        if "purchases" in t:
+            self._show_purchases(t["purchases"])
         self._show_tiles()
         if not self._loading:
             self.status.show_ok(
@@ -569,6 +581,28 @@ class ReportsPage(QWidget):
                 ),
             ],
         )
+
+    def _show_purchases(self, table: ReportTable) -> None:
+        """Spend toward the tiers by month, a bar per supplier (the biggest four, the rest
+        together)."""
+        self._fill(self.purchase_model, self.purchase_view, table)
+        months = sorted(set(table.values("month")))
+        spend: dict[str, dict[str, int]] = {}
+        for month, supplier, value in zip(
+            table.values("month"), table.values("supplier"), table.values("spend_fen"), strict=True
+        ):
+            spend.setdefault(supplier, {}).setdefault(month, 0)
+            spend[supplier][month] += value
+        ranked = sorted(spend, key=lambda name: -sum(spend[name].values()))
+        shown, rest = ranked[:4], ranked[4:]
+        series = [
+            Series(name, [float(spend[name].get(m, 0)) for m in months], color, "bar")
+            for name, color in zip(shown, SUPPLIER_COLORS, strict=False)
+        ]
+        if rest:
+            others = [float(sum(spend[n].get(m, 0) for n in rest)) for m in months]
+            series.append(Series(self.tr("Others"), others, SUPPLIER_COLORS[-1], "bar"))
+        self.purchase_chart.set_data(months, series)
 
     def _bucket_label(self, day: date, grain: Grain) -> str:
         if grain == Grain.MONTH:
