@@ -119,7 +119,7 @@ class SlowMovers:
         return self.today - timedelta(days=self.days - 1)
 
 
-def _slow_condition(session: Session, since: date, today: date):
+def _slow_condition(since: date, today: date):
     """In stock, no unit sold since `since`, and on the books before then (a product that
     arrived this week has not had its chance yet)."""
     earlier = select(S.day).where(S.product_id == Product.id, S.day < since).exists()
@@ -127,7 +127,7 @@ def _slow_condition(session: Session, since: date, today: date):
         # "+ 0" keeps SQLite off ix_products_on_hand: without statistics it would take the
         # index for nearly every product and read the table row by row (five times slower).
         Product.on_hand + 0 > 0,
-        Product.id.not_in(sold_products(session, since, today)),
+        Product.id.not_in(sold_products(since, today)),
         earlier,
     )
 
@@ -136,7 +136,7 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
     """Products with stock and no sale in the last `days` days (today included)."""
     days = max(1, days)
     since = today - timedelta(days=days - 1)
-    condition = _slow_condition(session, since, today)
+    condition = _slow_condition(since, today)
     count, value = (
         session.connection()
         .execute(

@@ -55,7 +55,7 @@ def range_figures(session: Session, first: date, last: date) -> Figures:
     return Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
 
 
-def sold_products(session: Session, first: date, last: date):
+def sold_products(first: date, last: date):
     """A subquery: ids of the products with units sold first..last."""
     return (
         select(S.product_id)
