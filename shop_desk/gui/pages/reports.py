@@ -6,8 +6,9 @@ with last year's line over it; ranked bars) and the table with every figure belo
 period for the whole page; one button exports every report of the period to Excel.
 
 Reports run in a worker (shop_desk.reports, read-only sessions); a tab loads what it shows
-when it is first opened, and everything is read again when the period changes. Sales made
-while the page is open refresh it after a short pause; when it is hidden, on its next show.
+when it is first opened, and everything is read again when the period changes. Sales (and
+orders, products) changed while the page is open refresh it after a short pause; when it is
+hidden, on its next show.
 """
 
 from __future__ import annotations
@@ -157,8 +158,12 @@ class ReportsPage(QWidget):
         self._refresh_timer.timeout.connect(self.reload)
         self._build()
         self.choose_preset("30d")
-        ctx.events.stock_changed.connect(self._data_changed)
-        ctx.events.products_changed.connect(self._data_changed)
+        for signal in (
+            ctx.events.stock_changed,
+            ctx.events.products_changed,
+            ctx.events.orders_changed,
+        ):
+            signal.connect(self._data_changed)
 
     # --- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -434,7 +439,7 @@ class ReportsPage(QWidget):
                 return
             self._loading.difference_update(result)
             self.tables.update(result)
-            self.show_tables()
+            self.show_tables(list(result))
 
         def failed(error: BaseException) -> None:
             if generation != self._generation:
@@ -462,69 +467,69 @@ class ReportsPage(QWidget):
             self.reload()
 
     # --- showing ----------------------------------------------------------------------------
-    def show_tables(self) -> None:
-        t = self.tables
-        if "sales" in t:
-            self._show_sales(t["sales"])
-        if "top-sellers" in t:
-            self._show_bars(
-                t["top-sellers"],
+    def show_tables(self, names=None) -> None:
+        """Put the named reports (default: every one read) on screen, and the figures on top."""
+        for name in names if names is not None else list(self.tables):
+            table = self.tables.get(name)
+            if table is not None:
+                self._show(name, table)
+        self._show_tiles()
+        if not self._loading:
+            self.status.show_ok(
+                self.tr("Figures of {period}.").format(period=self.period().label())
+            )
+
+    def _show(self, name: str, table: ReportTable) -> None:
+        bars = {  # report: (model, view, chart, label column, value column, note column)
+            "top-sellers": (
                 self.top_model,
                 self.top_view,
                 self.top_chart,
                 "product",
                 self._top_key(),
                 "share",
-            )
-        if "margin-categories" in t:
-            self._show_bars(
-                t["margin-categories"],
+            ),
+            "margin-categories": (
                 self.category_model,
                 self.category_view,
                 self.margin_chart,
                 "category",
                 "gross_profit_fen",
                 "margin",
-            )
-        if "margin-products" in t:
-            self._fill(self.product_model, self.product_view, t["margin-products"])
-        if "stock-value" in t:
-            self._show_bars(
-                t["stock-value"],
+            ),
+            "stock-value": (
                 self.stock_model,
                 self.stock_view,
                 self.stock_chart,
                 "category",
                 "value_fen",
                 "share",
-            )
-        if "slow-movers" in t:
-            self._show_bars(
-                t["slow-movers"],
+            ),
+            "slow-movers": (
                 self.slow_model,
                 self.slow_view,
                 self.slow_chart,
                 "product",
                 "value_fen",
                 None,
-            )
-        if "stockouts" in t:
-            self._show_bars(
-                t["stockouts"],
+            ),
+            "stockouts": (
                 self.stockout_model,
                 self.stockout_view,
                 self.stockout_chart,
                 "product",
                 "lost_revenue_fen",
                 None,
-            )
-        if "purchases" in t:
-            self._show_purchases(t["purchases"])
-        self._show_tiles()
-        if not self._loading:
-            self.status.show_ok(
-                self.tr("Figures of {period}.").format(period=self.period().label())
-            )
+            ),
+        }
+        if name in bars:
+            self._show_bars(table, *bars[name])
+        elif name == "sales":
+            self._show_sales(table)
+        elif name == "margin-products":
+            self._fill(self.product_model, self.product_view, table)
+        elif name == "purchases":
+            self._show_purchases(table)
 
     def _top_key(self) -> str:
         return {"units": "units", "profit": "gross_profit_fen"}.get(
