@@ -13,6 +13,8 @@ shop-desk restore FILE         restore a backup (the current data is backed up f
 shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
 shop-desk suggest              what to order today [--budget YUAN] [--json] [--create-orders]
 shop-desk orders ...           purchase orders: list, show, export, submit, receive
+shop-desk report NAME ...      sales, margins, stock value... as text, JSON or Excel
+shop-desk labels / receipt     shelf labels or a sale's receipt as PDF
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
 from shop_desk.commands import orders as orders_commands
+from shop_desk.commands import report as report_commands
 from shop_desk.commands import simulate as simulate_command
 from shop_desk.commands import suggest as suggest_command
 from shop_desk.errors import ShopDeskError
@@ -88,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate_command.add_parsers(sub)
     suggest_command.add_parsers(sub)
     orders_commands.add_parsers(sub)
+    report_commands.add_parsers(sub)
     return parser
 
 
@@ -450,4 +454,5 @@ COMMANDS: dict[str, Callable] = {
     "simulate": simulate_command.cmd_simulate,
     "suggest": suggest_command.cmd_suggest,
     "orders": orders_commands.cmd_orders,
+    **report_commands.COMMANDS,
 }

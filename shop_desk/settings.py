@@ -27,6 +27,8 @@ class ShopSettings:
     reorder_budget_fen: int = 0  # cash for one day's orders; 0 = no limit
     default_review_days: int = 7  # days between two orders, when a product does not say
     default_service_level_bp: int = 9700  # for new products: 97 % of demand served from stock
+    label_template: str = "a4-3x8"  # the last label sheet or label size printed on
+    receipt_width_mm: int = 58  # receipt paper: 58 or 80 mm
     settings_version: int = SETTINGS_VERSION
 
 

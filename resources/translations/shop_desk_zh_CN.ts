@@ -4,8 +4,56 @@
     <context>
         <name />
         <message>
+            <source>Save to a file ending in .pdf.</source>
+            <translation>请保存为 .pdf 文件。</translation>
+        </message>
+        <message>
             <source>Cannot write {file}: {error}</source>
             <translation>无法写入 {file}：{error}</translation>
+        </message>
+        <message>
+            <source>Shelf labels</source>
+            <translation>价签</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Sales receipt</source>
+            <translation>销售小票</translation>
+        </message>
+        <message>
+            <source>No. {id}</source>
+            <translation>单号 {id}</translation>
+        </message>
+        <message>
+            <source>{n} items</source>
+            <translation>共 {n} 件</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>Cash refunded</source>
+            <translation>退还现金</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>Thank you, see you again!</source>
+            <translation>谢谢惠顾，欢迎再来！</translation>
+        </message>
+        <message>
+            <source>Receipt {id}</source>
+            <translation>小票 {id}</translation>
         </message>
     </context>
     <context>
@@ -440,6 +488,10 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
             <translation>退货 (F8)</translation>
         </message>
         <message>
+            <source>Print receipt (Ctrl+P)</source>
+            <translation>打印小票 (Ctrl+P)</translation>
+        </message>
+        <message>
             <source>Nothing matches “{text}”. Try pinyin initials, part of the name, a short code or the barcode.</source>
             <translation>没有找到“{text}”。试试拼音首字母、部分名称、自编码或条码。</translation>
         </message>
@@ -783,6 +835,33 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         </message>
     </context>
     <context>
+        <name>LabelPrintDialog</name>
+        <message>
+            <source>Print shelf labels</source>
+            <translation>打印价签</translation>
+        </message>
+        <message>
+            <source>Labels already used on the first sheet</source>
+            <translation>第一张标签纸上已经用掉的张数</translation>
+        </message>
+        <message>
+            <source>Labels</source>
+            <translation>标签</translation>
+        </message>
+        <message>
+            <source>Copies of each</source>
+            <translation>每个商品打印</translation>
+        </message>
+        <message>
+            <source>Skip on the first sheet</source>
+            <translation>第一张纸跳过</translation>
+        </message>
+        <message>
+            <source>{n} labels on {pages} page(s)</source>
+            <translation>{n} 张标签，共 {pages} 页</translation>
+        </message>
+    </context>
+    <context>
         <name>LinkDialog</name>
         <message>
             <source>Link offer to a product</source>
@@ -870,10 +949,6 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         <message>
             <source>Here you will browse your wholesalers' catalogs, kept up to date on this computer: prices, quantity breaks, new arrivals and price drops.</source>
             <translation>这里将浏览保存在本机、随时更新的批发商货源目录：价格、批量优惠、新品和降价。</translation>
-        </message>
-        <message>
-            <source>Here you will see charts of sales, margins and stock value by day, week, month and category, and this month's spend toward each supplier's next member tier.</source>
-            <translation>这里将按日、周、月和品类显示销售额、毛利和库存货值图表，以及本月在各供应商处的进货额距离下一会员等级还差多少。</translation>
         </message>
         <message>
             <source>{name} (demo shop)</source>
@@ -1174,6 +1249,33 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         </message>
     </context>
     <context>
+        <name>PrintDialog</name>
+        <message>
+            <source>Print…</source>
+            <translation>打印…</translation>
+        </message>
+        <message>
+            <source>Save as PDF…</source>
+            <translation>保存为 PDF…</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Sent to the printer.</source>
+            <translation>已发送到打印机。</translation>
+        </message>
+        <message>
+            <source>Save as PDF</source>
+            <translation>保存为 PDF</translation>
+        </message>
+        <message>
+            <source>Saved {file}</source>
+            <translation>已保存 {file}</translation>
+        </message>
+    </context>
+    <context>
         <name>ProductEditor</name>
         <message>
             <source>Save</source>
@@ -1357,6 +1459,25 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         <message>
             <source>Nothing matches “{text}”.</source>
             <translation>没有找到“{text}”。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiptPrintDialog</name>
+        <message>
+            <source>Print receipt</source>
+            <translation>打印小票</translation>
+        </message>
+        <message>
+            <source>58 mm paper</source>
+            <translation>58 毫米小票纸</translation>
+        </message>
+        <message>
+            <source>80 mm paper</source>
+            <translation>80 毫米小票纸</translation>
+        </message>
+        <message>
+            <source>Receipt printer</source>
+            <translation>小票打印机</translation>
         </message>
     </context>
     <context>
@@ -1605,6 +1726,213 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         <message>
             <source>The service level is the share of days a product should not run out. A product's own settings win over these.</source>
             <translation>服务水平是商品不断货的天数比例。商品自己的设置优先于这里。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsPage</name>
+        <message>
+            <source>Sales</source>
+            <translation>销售额</translation>
+        </message>
+        <message>
+            <source>Top sellers</source>
+            <translation>畅销商品</translation>
+        </message>
+        <message>
+            <source>Gross margin</source>
+            <translation>毛利</translation>
+        </message>
+        <message>
+            <source>Stock value</source>
+            <translation>库存金额</translation>
+        </message>
+        <message>
+            <source>Slow movers</source>
+            <translation>滞销品</translation>
+        </message>
+        <message>
+            <source>Stock-outs</source>
+            <translation>断货</translation>
+        </message>
+        <message>
+            <source>Purchases</source>
+            <translation>采购</translation>
+        </message>
+        <message>
+            <source>Last 7 days</source>
+            <translation>最近 7 天</translation>
+        </message>
+        <message>
+            <source>Last 30 days</source>
+            <translation>最近 30 天</translation>
+        </message>
+        <message>
+            <source>This month</source>
+            <translation>本月</translation>
+        </message>
+        <message>
+            <source>Last month</source>
+            <translation>上月</translation>
+        </message>
+        <message>
+            <source>Last 12 weeks</source>
+            <translation>最近 12 周</translation>
+        </message>
+        <message>
+            <source>Last 12 months</source>
+            <translation>最近 12 个月</translation>
+        </message>
+        <message>
+            <source>This year</source>
+            <translation>今年</translation>
+        </message>
+        <message>
+            <source>Custom</source>
+            <translation>自定义</translation>
+        </message>
+        <message>
+            <source>By day</source>
+            <translation>按日</translation>
+        </message>
+        <message>
+            <source>By week</source>
+            <translation>按周</translation>
+        </message>
+        <message>
+            <source>By month</source>
+            <translation>按月</translation>
+        </message>
+        <message>
+            <source>Export to Excel…</source>
+            <translation>导出 Excel…</translation>
+        </message>
+        <message>
+            <source>Every report of this period, one sheet each</source>
+            <translation>导出这个期间的全部报表，每份报表一个工作表</translation>
+        </message>
+        <message>
+            <source>Period</source>
+            <translation>期间</translation>
+        </message>
+        <message>
+            <source>Gross profit</source>
+            <translation>毛利</translation>
+        </message>
+        <message>
+            <source>Stock value at cost</source>
+            <translation>库存成本金额</translation>
+        </message>
+        <message>
+            <source>Cash in slow movers</source>
+            <translation>滞销品占用资金</translation>
+        </message>
+        <message>
+            <source>Sales lost to stock-outs (est.)</source>
+            <translation>断货少卖（估）</translation>
+        </message>
+        <message>
+            <source>No sales in this period.</source>
+            <translation>这个期间没有销售。</translation>
+        </message>
+        <message>
+            <source>by sales</source>
+            <translation>按销售额</translation>
+        </message>
+        <message>
+            <source>by units</source>
+            <translation>按销量</translation>
+        </message>
+        <message>
+            <source>by gross profit</source>
+            <translation>按毛利</translation>
+        </message>
+        <message>
+            <source>Nothing sold in this period.</source>
+            <translation>这个期间没有卖出商品。</translation>
+        </message>
+        <message>
+            <source>Rank</source>
+            <translation>排名</translation>
+        </message>
+        <message>
+            <source>No stock on the books.</source>
+            <translation>账上没有库存。</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>No slow movers: everything in stock sold lately.</source>
+            <translation>没有滞销品：有库存的商品最近都卖出过。</translation>
+        </message>
+        <message>
+            <source>No sale in</source>
+            <translation>未卖出已超过</translation>
+        </message>
+        <message>
+            <source>Nothing ran out in this period.</source>
+            <translation>这个期间没有断货。</translation>
+        </message>
+        <message>
+            <source>No purchase orders were sent in this period.</source>
+            <translation>这个期间没有发出采购单。</translation>
+        </message>
+        <message>
+            <source>Reading the figures…</source>
+            <translation>正在读取数据…</translation>
+        </message>
+        <message>
+            <source>Figures of {period}.</source>
+            <translation>{period} 的数据。</translation>
+        </message>
+        <message>
+            <source>Same period last year</source>
+            <translation>去年同期</translation>
+        </message>
+        <message>
+            <source>Others</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>nothing to compare last year</source>
+            <translation>去年同期没有可比的数据</translation>
+        </message>
+        <message>
+            <source>{change} against last year</source>
+            <translation>比去年同期 {change}</translation>
+        </message>
+        <message>
+            <source>margin {margin}</source>
+            <translation>毛利率 {margin}</translation>
+        </message>
+        <message>
+            <source>{n} products in stock</source>
+            <translation>{n} 种商品有库存</translation>
+        </message>
+        <message>
+            <source>{what}, no sale in {days} days</source>
+            <translation>{what}，{days} 天没有卖出</translation>
+        </message>
+        <message>
+            <source>{n} products ran out</source>
+            <translation>{n} 种商品断过货</translation>
+        </message>
+        <message>
+            <source>reports {first} to {last}.xlsx</source>
+            <translation>报表 {first} 至 {last}.xlsx</translation>
+        </message>
+        <message>
+            <source>Export to Excel</source>
+            <translation>导出 Excel</translation>
+        </message>
+        <message>
+            <source>Exporting…</source>
+            <translation>正在导出…</translation>
+        </message>
+        <message>
+            <source>Saved {file}</source>
+            <translation>已保存 {file}</translation>
         </message>
     </context>
     <context>
@@ -1991,6 +2319,10 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         <message>
             <source>Archive</source>
             <translation>停用</translation>
+        </message>
+        <message>
+            <source>Print labels…</source>
+            <translation>打印价签…</translation>
         </message>
         <message>
             <source>Search: pinyin initials, name, barcode or short code (Ctrl+F)</source>

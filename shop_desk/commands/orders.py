@@ -194,7 +194,8 @@ def _export(db, args) -> int:
         out(order_text(document).rstrip())
         return 0
     if fmt == "pdf":
-        from shop_desk.gui.printing.purchase_order import offscreen_app, write_pdf
+        from shop_desk.gui.printing.output import offscreen_app
+        from shop_desk.gui.printing.purchase_order import write_pdf
 
         offscreen_app()
         write_pdf(document, args.out)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -138,6 +139,12 @@ class StockMove(Base):
     __table_args__ = (Index("ix_moves_product_id", "product_id", "id"),)
 
 
+# Conditions of the partial indexes below; a query must repeat them word for word for SQLite
+# to use the index (shop_desk.reports.summary does).
+SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
+STOCKOUT_ROW = "out_of_stock"
+
+
 class DailySummary(Base):
     """Per product and shop day; reorder and reports read this, not millions of moves.
 
@@ -155,7 +162,30 @@ class DailySummary(Base):
     out_of_stock: Mapped[bool] = mapped_column(Boolean, default=False)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)  # from another till
 
-    __table_args__ = (Index("ix_summary_day", "day"),)
+    __table_args__ = (
+        Index("ix_summary_day", "day"),
+        # Reports read sales figures by day range from these indexes alone (covering), never
+        # from the table; rows of days without sales (receipts, write-offs) are left out.
+        Index(
+            "ix_summary_sales",
+            "day",
+            "product_id",
+            "units_sold",
+            "revenue_fen",
+            "cost_fen",
+            "imported",
+            sqlite_where=text(SALES_ROW),
+            postgresql_where=text(SALES_ROW),
+        ),
+        Index(
+            "ix_summary_stockouts",
+            "day",
+            "product_id",
+            "units_sold",
+            sqlite_where=text(STOCKOUT_ROW),
+            postgresql_where=text(STOCKOUT_ROW),
+        ),
+    )
 
 
 class Sale(Base):

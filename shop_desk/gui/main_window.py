@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
             "reorder": self._reorder,
             "orders": self._orders,
             "catalog": self._catalog,
+            "reports": self._reports,
             "settings": self._settings,
         }
         page = factories.get(key, lambda: None)()
@@ -200,6 +201,11 @@ class MainWindow(QMainWindow):
             return None
         return CatalogPage(self.ctx)
 
+    def _reports(self) -> QWidget:
+        from shop_desk.gui.pages.reports import ReportsPage
+
+        return ReportsPage(self.ctx)
+
     def _settings(self) -> QWidget:
         from shop_desk.gui.pages.settings import SettingsPage
 
@@ -226,10 +232,6 @@ class MainWindow(QMainWindow):
             "catalog": self.tr(
                 "Here you will browse your wholesalers' catalogs, kept up to date on this "
                 "computer: prices, quantity breaks, new arrivals and price drops."
-            ),
-            "reports": self.tr(
-                "Here you will see charts of sales, margins and stock value by day, week, month "
-                "and category, and this month's spend toward each supplier's next member tier."
             ),
         }
         return PlaceholderPage(self._titles()[key], what.get(key, ""))

@@ -1,18 +1,17 @@
 """A purchase order as PDF: HTML laid out by QTextDocument, written by QPdfWriter.
 
 Safe in a worker thread (QPainter on a QPdfWriter needs no GUI thread) and from the CLI,
-which calls offscreen_app() first. Captions come from shop_desk.purchasing.export.labels(),
-the same words as the XLSX and the WeChat text.
+which calls gui.printing.output.offscreen_app() first. Captions come from
+shop_desk.purchasing.export.labels(), the same words as the XLSX and the WeChat text.
 """
 
 from __future__ import annotations
 
-import os
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
@@ -28,15 +27,6 @@ table.lines td { border: 1px solid #9aa7b8; padding: 4px; }
 td.num, th.num { text-align: right; }
 table.totals td { padding: 2px 6px; }
 """
-
-
-def offscreen_app() -> QCoreApplication:
-    """A QGuiApplication for a headless command (fonts need one); reuses a running one."""
-    app = QCoreApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["shop-desk"])
-    return app
 
 
 def order_html(doc: OrderDocument) -> str:
