@@ -11,15 +11,16 @@ import json
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
-from shop_desk.catalog import apply
-from shop_desk.catalog.files import iter_gzip_lines
+from shop_desk.catalog import apply, bulk
+from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
-from shop_desk.catalog.records import RecordError, parse_record
+from shop_desk.catalog.parsing import decoded_batches
 from shop_desk.catalog.transport import Cancelled, FolderTransport, Transport, size_error
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.engine import Database
@@ -110,8 +111,7 @@ def sync_source(
         if not files:
             with db.session() as session:
                 apply.switch(session, source_id, manifest.sequence, new_etag)
-        with db.session() as session:
-            outcome.links = apply.auto_link(session, supplier_id)
+        outcome.links = apply.auto_link(db, supplier_id)
     except Cancelled:
         outcome.status = "cancelled"
     except InputError as exc:
@@ -126,8 +126,19 @@ def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
         supplier = apply.upsert_supplier(session, source, manifest.supplier)
-        apply.recover(session, supplier.id, source.sequence)
-        return supplier.id
+        supplier_id, checkpoint = supplier.id, source.sequence
+    recover(db, supplier_id, checkpoint)
+    return supplier_id
+
+
+def recover(db: Database, supplier_id: int, checkpoint: int | None) -> None:
+    """Clear what an interrupted sync staged and did not switch in."""
+    if db.is_sqlite:
+        with bulk.bulk_writer(db) as writer:
+            bulk.recover(writer, supplier_id, checkpoint)
+    else:
+        with db.session() as session:
+            apply.recover(session, supplier_id, checkpoint)
 
 
 def _sync_file(
@@ -157,18 +168,21 @@ def _sync_file(
         _verify(path, feed_file)
         yield received[0] // 2
         limit = max(MIN_INFLATE_LIMIT, feed_file.bytes * MAX_INFLATE_RATIO)
-        parsed = _parse_lines(iter_gzip_lines(path, limit), feed_file.path, snapshot, outcome)
-        apply_sequence(
-            db,
-            source_id,
-            supplier_id,
-            feed_file.sequence,
-            parsed,
-            snapshot=snapshot,
-            etag=etag,
-            cancel=cancel,
-            outcome=outcome,
+        batches = decoded_batches(
+            path, limit, snapshot=snapshot, size=feed_file.bytes, cancel=cancel
         )
+        with closing(batches):
+            apply_sequence(
+                db,
+                source_id,
+                supplier_id,
+                feed_file.sequence,
+                _reported(batches, feed_file.path, outcome),
+                snapshot=snapshot,
+                etag=etag,
+                cancel=cancel,
+                outcome=outcome,
+            )
         yield feed_file.bytes
     except InputError:
         _discard(path)  # a bad file is fetched afresh next time
@@ -181,36 +195,45 @@ def _discard(path: Path) -> None:
     path.with_name(path.name + ".etag").unlink(missing_ok=True)
 
 
-def _parse_lines(lines, path: str, snapshot: bool, outcome: SyncOutcome):
-    for line_no, line in lines:
-        if not line.strip():
-            continue
-        try:
-            parsed = parse_record(json.loads(line))
-        except (RecordError, ValueError) as exc:
-            _reject(outcome, path, line_no, exc)
-            continue
-        if snapshot and parsed[0] == "delete":
-            _reject(outcome, path, line_no, RecordError(tr("A snapshot may hold upserts only.")))
-            continue
-        yield parsed
+def _reported(batches, path: str, outcome: SyncOutcome) -> Iterator[list]:
+    """The pairs of each decoded batch; its rejected lines go to the sync report."""
+    for pairs, rejects in batches:
+        for line_no, why in rejects:
+            _reject(outcome, path, line_no, why)
+        yield pairs
+
+
+def records_as_batches(parsed, size: int = BATCH) -> Iterator[list]:
+    """("upsert", OfferRecord) / ("delete", sku) items as batches of (sku, row or None)."""
+    batch: list = []
+    for op, value in parsed:
+        batch.append((value, None) if op == "delete" else (value.sku, row_of(value)))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def apply_sequence(
-    db, source_id, supplier_id, sequence, parsed, *, snapshot, etag, cancel, outcome: SyncOutcome
+    db, source_id, supplier_id, sequence, batches, *, snapshot, etag, cancel, outcome: SyncOutcome
 ) -> None:
-    """Stage parsed records at `sequence` in short batches, then switch them in at once."""
+    """Stage batches of (sku, row or None) at `sequence` in short transactions, then switch
+    them in at once."""
     today = shop_day(utcnow())
-    with db.session(write=False) as session:
-        fresh = db.is_sqlite and not apply.has_offers(session, supplier_id)
-    stage = apply.stage_fresh if fresh else apply.stage_batch
-    batch: list = []
-    for item in parsed:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
-            batch = []
-    _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
+    if db.is_sqlite:
+        _apply_sqlite(
+            db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
+        )
+        return
+    for pairs in batches:
+        if cancel.is_set():
+            raise Cancelled
+        with db.session() as session:
+            result = apply.stage_batch(
+                session, supplier_id, sequence, apply.group_rows(pairs), today
+            )
+        _count(outcome, result)
     with db.session() as session:
         if snapshot:
             outcome.deletes += apply.close_missing(session, supplier_id, sequence)
@@ -219,19 +242,29 @@ def apply_sequence(
         with db.session() as session:
             if not apply.purge(session, supplier_id, sequence):
                 break
-    while True:  # short steps: a checkout at the counter slips in between
-        with db.session() as session:
-            if not apply.merge_index(session):
-                break
 
 
-def _stage(db, stage, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
-    if cancel.is_set():
-        raise Cancelled
-    if not batch:
-        return
-    with db.session() as session:
-        result = stage(session, supplier_id, sequence, apply.group_ops(batch), today)
+def _apply_sqlite(
+    db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
+) -> None:
+    with bulk.bulk_writer(db) as writer:
+        fresh = not bulk.has_offers(writer, supplier_id)
+        for pairs in batches:
+            if cancel.is_set():
+                raise Cancelled
+            result = bulk.stage(
+                writer, supplier_id, sequence, apply.group_rows(pairs), today, fresh=fresh
+            )
+            _count(outcome, result)
+        if snapshot and not fresh:
+            outcome.deletes += bulk.close_missing(writer, supplier_id, sequence)
+        bulk.switch(writer, source_id, sequence, etag)
+        # What follows is housekeeping: the file is in. A cancel here leaves it for next time.
+        bulk.purge(writer, supplier_id, sequence)
+        bulk.merge_index(writer, cancel)
+
+
+def _count(outcome: SyncOutcome, result) -> None:
     outcome.upserts += result.upserts
     outcome.deletes += result.deletes
     outcome.price_changes += result.price_changes
@@ -255,10 +288,9 @@ def _verify(path: Path, feed_file: FeedFile) -> None:
         )
 
 
-def _reject(outcome: SyncOutcome, path: str, line: int, exc: Exception) -> None:
+def _reject(outcome: SyncOutcome, path: str, line: int, why: str) -> None:
     outcome.rejected_count += 1
     if len(outcome.rejected) < MAX_REJECTS_KEPT:
-        why = str(exc) if isinstance(exc, RecordError) else tr("Not valid JSON.")
         outcome.rejected.append({"file": path, "line": line, "why": why})
 
 

@@ -293,6 +293,7 @@ class Offer(Base):
     __table_args__ = (
         UniqueConstraint("supplier_id", "sku", "valid_from"),
         Index("ix_offers_current", "supplier_id", "valid_to", "sku"),
+        Index("ix_offers_staged", "supplier_id", "valid_from"),
     )
 
 
@@ -313,7 +314,10 @@ class OfferPrice(Base):
     price_fen: Mapped[int] = mapped_column(Money)
     previous_fen: Mapped[int] = mapped_column(Money)  # the price it replaced
 
-    __table_args__ = (Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),)
+    __table_args__ = (
+        Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),
+        Index("ix_offer_prices_sequence", "supplier_id", "sequence"),
+    )
 
 
 class ProductOfferLink(Base):
