@@ -153,8 +153,9 @@ def _unclean(text: str) -> bool:
 
 def _rows(upserts: list[_Upsert]) -> list:
     """Row tuples for decoded upserts (None where the line must go the slow way)."""
-    initials = char_initials_many([u.name for u in upserts])
-    tokens = search_text_many([f"{u.name} {u.sku}" for u in upserts])
+    names = [u.name for u in upserts]
+    initials = char_initials_many(names)
+    tokens = search_text_many(names)
     gtin_ok = _gtins_ok([u.gtin for u in upserts])
     rows: list = []
     for i, u in enumerate(upserts):
@@ -234,7 +235,7 @@ def row_of(record) -> tuple:
         record.gtin,
         record.name,
         char_initials(record.name),
-        search_text(f"{record.name} {record.sku}"),
+        search_text(record.name),
         record.brand,
         record.category,
         record.unit,
