@@ -13,11 +13,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from shop_desk.catalog import apply, bulk
+from shop_desk.catalog import apply, bulk, quick_check
 from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
 from shop_desk.catalog.parsing import decoded_batches
@@ -34,6 +35,8 @@ MAX_REJECTS_KEPT = 1_000
 # A line of a feed is small; anything this much larger than the compressed file is a bomb.
 MAX_INFLATE_RATIO = 200
 MIN_INFLATE_LIMIT = 64 << 20
+# An unchanged feed refreshes the copy's age at most this often (the age is shown in minutes).
+CONFIRM_EVERY = timedelta(minutes=10)
 
 
 @dataclass
@@ -70,19 +73,26 @@ def sync_source(
     work_dir: Path | None = None,
 ) -> Iterator[Progress]:
     cancel = cancel or threading.Event()
-    with db.session() as session:
+    with db.session(write=False) as session:  # nothing is written when nothing changed
         source = session.get(CatalogSource, source_id)
         if source is None:
             raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
-        source.last_attempt_at = utcnow()
-        checkpoint, etag = source.sequence, source.etag
-        transport = transport or make_transport(source)
+        checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
     outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
     yield Progress(0, 0, tr("Checking for updates…"))
+    if (
+        transport is None
+        and source.kind == "http"
+        and checkpoint is not None
+        and quick_check.unchanged(source.location, etag)
+    ):
+        _confirm(db, source_id, confirmed)
+        return outcome
+    transport = transport or make_transport(source)
     try:
         raw, new_etag = transport.get_manifest(etag if checkpoint is not None else None)
         if raw is None:
-            _remember_success(db, source_id)
+            _confirm(db, source_id, confirmed)
             return outcome
         manifest = parse_manifest(raw)
         supplier_id = _prepare(db, source_id, manifest)
@@ -118,13 +128,15 @@ def sync_source(
         _remember_failure(db, source_id, str(exc))
         _save_report(db, outcome, "failed", str(exc))
         raise
-    _save_report(db, outcome, outcome.status, "")
+    if outcome.status != "unchanged":
+        _save_report(db, outcome, outcome.status, "")
     return outcome
 
 
 def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
+        source.last_attempt_at = utcnow()
         supplier = apply.upsert_supplier(session, source, manifest.supplier)
         supplier_id, checkpoint = supplier.id, source.sequence
     recover(db, supplier_id, checkpoint)
@@ -294,16 +306,23 @@ def _reject(outcome: SyncOutcome, path: str, line: int, why: str) -> None:
         outcome.rejected.append({"file": path, "line": line, "why": why})
 
 
-def _remember_success(db: Database, source_id: int) -> None:
+def _confirm(db: Database, source_id: int, confirmed) -> None:
+    """The copy is current: refresh the age the owner sees only when it would show stale, so
+    checking an unchanged feed, the usual case, writes nothing."""
+    now = utcnow()
+    if confirmed is not None and now - confirmed < CONFIRM_EVERY:
+        return
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
-        source.last_success_at = utcnow()
+        source.last_success_at = source.last_attempt_at = now
         source.last_error = ""
 
 
 def _remember_failure(db: Database, source_id: int, message: str) -> None:
     with db.session() as session:
-        session.get(CatalogSource, source_id).last_error = message[:2000]
+        source = session.get(CatalogSource, source_id)
+        source.last_error = message[:2000]
+        source.last_attempt_at = utcnow()
 
 
 def _save_report(db: Database, outcome: SyncOutcome, status: str, message: str) -> None:
