@@ -179,8 +179,8 @@ def index_new_rows(session: Session, after_id: int) -> None:
 
 
 INDEX_NEW_ROWS = (
-    "INSERT INTO offers_fts(rowid, search_text) SELECT id, search_text FROM offers "
-    "WHERE id > :after"
+    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+    "SELECT id, search_text, name_initials FROM offers WHERE id > :after"
 )
 
 

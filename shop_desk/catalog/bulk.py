@@ -20,25 +20,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from shop_desk.catalog.apply import INDEX_NEW_ROWS, BatchResult
+from shop_desk.catalog.apply import BatchResult
 from shop_desk.catalog.decode import PRICE, ROW_COLUMNS
+from shop_desk.catalog.transport import Cancelled
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
 
 CHUNK = 500  # rows written between two looks at the clock and the gate
 TRANSACTION_BUDGET = 0.04  # seconds one bulk transaction may hold SQLite's write lock
-MERGE_PAGES = 64  # search index pages merged per step
+CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
+CHECKPOINT_PAGES = 10_000
+MERGE_PAGES = 16  # search index pages merged per statement
+MERGE_EVERY = 4  # transactions between two merge steps
+_MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
+_INDEX_ID_RANGE = (
+    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+    "SELECT id, search_text, name_initials FROM offers WHERE id > ? AND id <= ?"
+)
 
 
 class BulkWriter:
-    """Short write transactions on one connection; `with` closes it (rolling back on error)."""
+    """Short write transactions on one connection; `with` closes it (rolling back on error).
+
+    FTS5 writes a segment of its index for every statement that changes it, and refuses more
+    than 2,000 segments: so new rows are indexed once per transaction (inserted() notes
+    them), deletions are single statements, and every few transactions a short merge step
+    keeps the segments few (automatic merging is off: no insert pays for a long merge)."""
 
     def __init__(self, db: Database) -> None:
         self.gate = db.gate
         self._raw = db.engine.raw_connection()
         self.conn: sqlite3.Connection = self._raw.driver_connection
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        # Fewer, larger checkpoints: a page changed by many transactions is copied once.
+        self.conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
         self._began: float | None = None
+        self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
+        self._commits = 0
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -50,6 +69,8 @@ class BulkWriter:
             else:
                 self.rollback()
             self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA cache_size=-2000")  # SQLite's defaults, for the pool
+            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
         finally:
             self._raw.close()
 
@@ -64,26 +85,43 @@ class BulkWriter:
             raise
         self._began = time.perf_counter()
 
+    def inserted(self, after: int, last: int) -> None:
+        """Offers with after < id <= last were inserted in this transaction: index them."""
+        if last <= after:
+            return
+        if self._new_ids and self._new_ids[-1][1] == after:
+            self._new_ids[-1][1] = last
+        else:
+            self._new_ids.append([after, last])
+
     def commit(self) -> None:
         if self._began is None:
             return
         try:
+            for after, last in self._new_ids:
+                self.conn.execute(_INDEX_ID_RANGE, (after, last))
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._abandon()
             raise
-        finally:
-            self._began = None
-            self.gate.end_bulk()
+        self._end()
+        self._commits += 1
+        if self._commits % MERGE_EVERY == 0:
+            self.merge_step()
 
     def rollback(self) -> None:
-        if self._began is None:
-            return
-        try:
+        if self._began is not None:
+            self._abandon()
+            self._end()
+
+    def _abandon(self) -> None:
+        if self.conn.in_transaction:  # an error such as a full disk may have ended it
             self.conn.execute("ROLLBACK")
-        finally:
-            self._began = None
-            self.gate.end_bulk()
+
+    def _end(self) -> None:
+        self._began = None
+        self._new_ids = []
+        self.gate.end_bulk()
 
     def step(self) -> None:
         """Between two pieces of work: end the transaction if its time is up or a write waits."""
@@ -91,6 +129,26 @@ class BulkWriter:
             self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
         ):
             self.commit()
+
+    def merge_step(self) -> bool:
+        """Merge search index segments for one transaction's time; True if more is left."""
+        self.begin()
+        more = True
+        try:
+            while more and not self._due():
+                before = self.conn.total_changes
+                self.conn.execute(_MERGE, (MERGE_PAGES,))
+                more = self.conn.total_changes - before > 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._abandon()
+            raise
+        finally:
+            self._end()
+        return more
+
+    def _due(self) -> bool:
+        return self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
 
     @contextmanager
     def durable(self) -> Iterator[sqlite3.Connection]:
@@ -129,7 +187,12 @@ def _ids(conn: sqlite3.Connection, sql: str, params: tuple) -> list[tuple[int]]:
 def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
     for start in range(0, len(ids), CHUNK):
         writer.begin()
-        writer.conn.executemany(f"DELETE FROM {table} WHERE id = ?", ids[start : start + CHUNK])
+        # One statement: the search index's delete trigger then writes one segment, not one
+        # per row.
+        writer.conn.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
+        )
         writer.step()
     writer.commit()
 
@@ -138,13 +201,20 @@ def recover(writer: BulkWriter, supplier_id: int, checkpoint: int | None) -> Non
     """Forget what an interrupted sync staged beyond the checkpoint (found without the lock)."""
     seen = checkpoint if checkpoint is not None else -1
     conn = writer.conn
+    # Both are ranges of ix_offers_versions: rows staged (open, newer than the checkpoint)
+    # and rows closed beyond the checkpoint (reopened, unless staged themselves).
     staged = _ids(
-        conn, "SELECT id FROM offers WHERE supplier_id = ? AND valid_from > ?", (supplier_id, seen)
+        conn,
+        "SELECT id FROM offers WHERE supplier_id = ? AND valid_to IS NULL AND valid_from > ?",
+        (supplier_id, seen),
     )
+    closed_rows = conn.execute(
+        "SELECT id, valid_from FROM offers WHERE supplier_id = ? AND valid_to > ?",
+        (supplier_id, seen),
+    ).fetchall()
+    staged += [(row_id,) for row_id, valid_from in closed_rows if valid_from > seen]
+    closed = [(row_id,) for row_id, valid_from in closed_rows if valid_from <= seen]
     _delete_ids(writer, "offers", staged)
-    closed = _ids(
-        conn, "SELECT id FROM offers WHERE supplier_id = ? AND valid_to > ?", (supplier_id, seen)
-    )
     for start in range(0, len(closed), CHUNK):
         writer.begin()
         conn.executemany(
@@ -177,7 +247,6 @@ _INSERT_PRICE = (
     "INSERT INTO offer_prices (supplier_id, sku, sequence, day, price_fen, previous_fen) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-_INDEX_NEW_ROWS = INDEX_NEW_ROWS.replace(":after", "?")
 
 
 def _insert_fresh_sql(supplier_id: int, sequence: int, today: date) -> str:
@@ -210,29 +279,33 @@ def stage(
         writer.begin()
         piece = items[start : start + CHUNK]
         if fresh:
-            _stage_fresh(writer.conn, supplier_id, sequence, piece, today, result)
+            _stage_fresh(writer, supplier_id, sequence, piece, today, result)
         else:
-            _stage_changes(writer.conn, supplier_id, sequence, piece, today, result)
+            _stage_changes(writer, supplier_id, sequence, piece, today, result)
         writer.step()
     writer.commit()  # never hold the lock while the next batch is parsed
     return result
 
 
-def _stage_fresh(conn, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+    conn = writer.conn
     rows = [row for _, row in piece if row is not None]
     after = _max_id(conn)
     conn.executemany(_insert_fresh_sql(supplier_id, sequence, today), rows)
-    conn.execute(_INDEX_NEW_ROWS, (after,))
-    deletes = [(supplier_id, sku, sequence) for sku, row in piece if row is None]
-    if deletes:  # after indexing: the delete trigger takes a row out of the index
-        conn.executemany(
-            "DELETE FROM offers WHERE supplier_id = ? AND sku = ? AND valid_from = ?", deletes
+    writer.inserted(after, _max_id(conn))
+    deletes = [sku for sku, row in piece if row is None]
+    if deletes:  # SKUs staged by an earlier batch of this file (and indexed with it)
+        conn.execute(
+            "DELETE FROM offers WHERE supplier_id = ? AND valid_from = ? "
+            "AND sku IN (SELECT value FROM json_each(?))",
+            (supplier_id, sequence, json.dumps(deletes)),
         )
     result.upserts += len(rows)
     result.deletes += len(deletes)
 
 
-def _stage_changes(conn, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+    conn = writer.conn
     skus = json.dumps([sku for sku, _ in piece])
     found = conn.execute(
         "SELECT id, sku, valid_from, price_fen, first_seen, valid_to FROM offers "
@@ -248,7 +321,12 @@ def _stage_changes(conn, supplier_id, sequence, piece, today, result: BatchResul
         else:
             restaged.append((row_id,))
     if restaged:  # a later batch of the same file states these SKUs again
-        conn.executemany("DELETE FROM offers WHERE id = ?", restaged)
+        writer.commit()  # their rows are indexed now, so the delete trigger can unindex them
+        writer.begin()
+        conn.execute(
+            "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([i for (i,) in restaged]),),
+        )
         conn.execute(
             "DELETE FROM offer_prices WHERE supplier_id = ? AND sequence = ? "
             "AND sku IN (SELECT value FROM json_each(?))",
@@ -270,33 +348,32 @@ def _stage_changes(conn, supplier_id, sequence, piece, today, result: BatchResul
             prices.append((supplier_id, sku, sequence, day, row[PRICE], old[1]))
     after = _max_id(conn)
     conn.executemany(_INSERT_CHANGED, rows)
-    conn.execute(_INDEX_NEW_ROWS, (after,))
+    writer.inserted(after, _max_id(conn))
     conn.executemany(_INSERT_PRICE, prices)
     result.upserts += len(rows)
     result.price_changes += len(prices)
 
 
-def close_missing(writer: BulkWriter, supplier_id: int, sequence: int) -> int:
+def close_missing(writer: BulkWriter, supplier_id: int, sequence: int, cancel=None) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`.
 
-    Walks the open rows in SKU order a piece at a time, so no step rescans earlier pieces."""
+    The open rows older than the snapshot are an index range; each piece closed leaves it."""
     conn = writer.conn
     closed = 0
-    last = ""
     while True:
         writer.begin()
-        found = conn.execute(
-            "SELECT id, sku, valid_from FROM offers WHERE supplier_id = ? "
-            "AND valid_to IS NULL AND sku > ? ORDER BY sku LIMIT ?",
-            (supplier_id, last, CHUNK * 4),
-        ).fetchall()
-        if not found:
-            break
-        last = found[-1][1]
-        missing = [(sequence, row_id) for row_id, _, valid_from in found if valid_from < sequence]
-        conn.executemany("UPDATE offers SET valid_to = ? WHERE id = ?", missing)
-        closed += len(missing)
+        gone = conn.execute(
+            "UPDATE offers SET valid_to = ? WHERE id IN (SELECT id FROM offers "
+            "WHERE supplier_id = ? AND valid_to IS NULL AND valid_from < ? LIMIT ?)",
+            (sequence, supplier_id, sequence, CHUNK * 4),
+        ).rowcount
+        closed += gone
         writer.step()
+        if gone < CHUNK * 4:
+            break
+        if cancel is not None and cancel.is_set():
+            writer.commit()  # staged, not switched: the next sync clears it
+            raise Cancelled
     writer.commit()
     return closed
 
@@ -317,10 +394,11 @@ def switch(writer: BulkWriter, source_id: int, sequence: int, etag: str | None) 
         )
 
 
-def purge(writer: BulkWriter, supplier_id: int, checkpoint: int) -> int:
-    """Delete the rows no reader can see any more, a piece at a time."""
+def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) -> int:
+    """Delete the rows no reader can see any more, a piece at a time (what a cancel leaves,
+    the next sync deletes)."""
     purged = 0
-    while True:
+    while cancel is None or not cancel.is_set():
         writer.begin()
         gone = writer.conn.execute(
             "DELETE FROM offers WHERE id IN (SELECT id FROM offers "
@@ -336,15 +414,7 @@ def purge(writer: BulkWriter, supplier_id: int, checkpoint: int) -> int:
 
 
 def merge_index(writer: BulkWriter, cancel=None) -> None:
-    """Merge the search index's segments in short steps (automatic merging is off, so that
-    no insert pays for a long merge while a checkout waits)."""
-    conn = writer.conn
-    while cancel is None or not cancel.is_set():
-        writer.begin()
-        before = conn.total_changes
-        conn.execute("INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
-        more = conn.total_changes - before > 1
-        writer.step()
-        if not more:
-            break
+    """Finish merging the search index's segments, in short steps."""
     writer.commit()
+    while (cancel is None or not cancel.is_set()) and writer.merge_step():
+        pass

@@ -88,7 +88,6 @@ def _query(term: str, dialect: str = "sqlite") -> Select:
             prefix = _escape(word) + "%"
             stmt = stmt.where(
                 or_(
-                    CO.name_initials.like(prefix, escape="\\"),
                     CO.gtin.like(prefix, escape="\\"),
                     CO.sku.like(prefix, escape="\\"),
                     CO.id.in_(_fts_rowids(f'"{word}"*', f"w{i}")),

@@ -9,6 +9,7 @@ decoded here, where starting a process would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from collections import deque
@@ -41,7 +42,7 @@ def decoded_batches(
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),  # as on Windows; no fork of Qt
-        initializer=set_language,
+        initializer=_start_worker,
         initargs=(current_language(),),
     )
     pending: deque[Future] = deque()
@@ -58,3 +59,18 @@ def decoded_batches(
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_worker(language: str) -> None:
+    """In each worker: messages in the owner's language, and an end with the parent. A worker
+    waits on a queue that the parent's death never closes, so without this a parent killed
+    mid-sync (a crash, kill -9) would leave its workers waiting for ever."""
+    set_language(language)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)

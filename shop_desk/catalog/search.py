@@ -3,10 +3,11 @@
 Each query is driven by an index that yields matches already in order, so the first page is
 read and the rest never touched: Chinese words are phrases of one-character tokens in the FTS5
 index (a trigram index cannot answer two characters), and a Latin word or a number is a prefix
-of the pinyin initials, the GTIN or the SKU (B-tree range scans) or of a word of the name
-(FTS5). The other words of the query, the current-copy rule and the page's filters are checked
-on the rows the driver yields. Results come in match order (relevance): sorting a million
-matches by a column is what an explicit sort asks for, not what typing does.
+of the pinyin initials or of a word of the name (FTS5, with prefix indexes), of the GTIN or of
+the SKU (B-tree range scans). The other words of the query, the current-copy rule and the
+page's filters are checked on the rows the driver yields. Results come in match order
+(relevance): sorting a million matches by a column is what an explicit sort asks for, not
+what typing does.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def parse(term: str) -> Query:
         if len(tokens) == 1 and tokens[0].isascii():
             words.append(tokens[0])
         else:
-            phrases.append('"' + " ".join(tokens) + '"')
+            phrases.append('search_text : "' + " ".join(tokens) + '"')
     return Query(phrases, words)
 
 
@@ -109,13 +110,12 @@ def find(session: Session, term: str, filters: Filters, limit: int, offset: int)
     checks += filters.sql(params)
     params.update(lo=first, hi=_after(first), up=first.upper(), uphi=_after(first.upper()))
     params["fts"] = f'"{first}"*'
-    drivers = [_range_driver("o.name_initials", "ix_offers_initials", checks)]
+    drivers = [_fts_driver(checks)]  # initials or a word of the name
     if first.isdigit():
         drivers.append(_range_driver("o.gtin", "ix_offers_gtin", checks))
     drivers.append(_sku_driver(checks, "lo", "hi"))
     if first.upper() != first:
         drivers.append(_sku_driver(checks, "up", "uphi"))
-    drivers.append(_fts_driver(checks))
     seen: set[int] = set()
     rows: list = []
     for sql in drivers:

@@ -178,13 +178,15 @@ def _sync_file(
 
         transport.fetch(feed_file, path, on_bytes, cancel)
         _verify(path, feed_file)
-        yield received[0] // 2
+        half = feed_file.bytes // 2  # progress: downloading is the first half, applying the rest
+        yield half
         limit = max(MIN_INFLATE_LIMIT, feed_file.bytes * MAX_INFLATE_RATIO)
         batches = decoded_batches(
             path, limit, snapshot=snapshot, size=feed_file.bytes, cancel=cancel
         )
+        expected = max(feed_file.records or 0, 1)
         with closing(batches):
-            apply_sequence(
+            for staged in stage_sequence(
                 db,
                 source_id,
                 supplier_id,
@@ -194,7 +196,8 @@ def _sync_file(
                 etag=etag,
                 cancel=cancel,
                 outcome=outcome,
-            )
+            ):
+                yield half + (feed_file.bytes - half) * min(staged, expected) // expected
         yield feed_file.bytes
     except InputError:
         _discard(path)  # a bad file is fetched afresh next time
@@ -227,17 +230,24 @@ def records_as_batches(parsed, size: int = BATCH) -> Iterator[list]:
         yield batch
 
 
-def apply_sequence(
+def apply_sequence(db, source_id, supplier_id, sequence, batches, **kw) -> None:
+    """stage_sequence, run to its end."""
+    for _ in stage_sequence(db, source_id, supplier_id, sequence, batches, **kw):
+        pass
+
+
+def stage_sequence(
     db, source_id, supplier_id, sequence, batches, *, snapshot, etag, cancel, outcome: SyncOutcome
-) -> None:
+) -> Iterator[int]:
     """Stage batches of (sku, row or None) at `sequence` in short transactions, then switch
-    them in at once."""
+    them in at once. Yields the number of records staged so far, batch by batch."""
     today = shop_day(utcnow())
     if db.is_sqlite:
-        _apply_sqlite(
+        yield from _stage_sqlite(
             db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
         )
         return
+    staged = 0
     for pairs in batches:
         if cancel.is_set():
             raise Cancelled
@@ -246,6 +256,8 @@ def apply_sequence(
                 session, supplier_id, sequence, apply.group_rows(pairs), today
             )
         _count(outcome, result)
+        staged += len(pairs)
+        yield staged
     with db.session() as session:
         if snapshot:
             outcome.deletes += apply.close_missing(session, supplier_id, sequence)
@@ -256,9 +268,10 @@ def apply_sequence(
                 break
 
 
-def _apply_sqlite(
+def _stage_sqlite(
     db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
-) -> None:
+) -> Iterator[int]:
+    staged = 0
     with bulk.bulk_writer(db) as writer:
         fresh = not bulk.has_offers(writer, supplier_id)
         for pairs in batches:
@@ -268,11 +281,13 @@ def _apply_sqlite(
                 writer, supplier_id, sequence, apply.group_rows(pairs), today, fresh=fresh
             )
             _count(outcome, result)
+            staged += len(pairs)
+            yield staged
         if snapshot and not fresh:
-            outcome.deletes += bulk.close_missing(writer, supplier_id, sequence)
+            outcome.deletes += bulk.close_missing(writer, supplier_id, sequence, cancel)
         bulk.switch(writer, source_id, sequence, etag)
-        # What follows is housekeeping: the file is in. A cancel here leaves it for next time.
-        bulk.purge(writer, supplier_id, sequence)
+        # Housekeeping: the file is in. A cancel here leaves the rest for the next sync.
+        bulk.purge(writer, supplier_id, sequence, cancel)
         bulk.merge_index(writer, cancel)
 
 

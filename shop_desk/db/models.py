@@ -272,8 +272,8 @@ class Offer(Base):
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
-    # The name as search tokens (text.search_text), indexed by offers_fts on SQLite; the
-    # initials, GTIN and SKU are searched by prefix in their B-tree indexes.
+    # The name as search tokens (text.search_text), indexed with the initials by offers_fts
+    # on SQLite; GTIN and SKU are searched by prefix in their B-tree indexes.
     search_text: Mapped[str] = mapped_column(String(800), default="")
     brand: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(200), default="")
@@ -293,9 +293,8 @@ class Offer(Base):
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "sku", "valid_from"),
-        Index("ix_offers_current", "supplier_id", "valid_to", "sku"),
-        Index("ix_offers_staged", "supplier_id", "valid_from"),
-        Index("ix_offers_initials", "name_initials"),
+        # Staged rows (valid_to NULL, valid_from > checkpoint), rows to close or to purge.
+        Index("ix_offers_versions", "supplier_id", "valid_to", "valid_from"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from shop_desk.gui.context import AppContext
 from shop_desk.progress import Progress
@@ -24,6 +24,11 @@ class SyncRunner(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self._cancel: threading.Event | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Closing the program cancels a running sync, so it does not wait for the end of
+            # a long file (the files already switched in stay; staged rows are cleared later).
+            app.aboutToQuit.connect(self.cancel)
 
     @property
     def running(self) -> bool:
