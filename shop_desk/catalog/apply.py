@@ -31,7 +31,6 @@ from shop_desk.catalog.records import OfferRecord
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database
 from shop_desk.db.models import (
-    Barcode,
     CatalogSource,
     Offer,
     OfferPrice,
@@ -235,15 +234,10 @@ def auto_link(db: Database, supplier_id: int) -> int:
     pack_size is base units per pack (CATALOG_FEED.md), whichever barcode the GTIN matched.
     The matching is a read; only the new links take the write lock.
     """
-    from shop_desk.db.models import Product  # local: keeps the import list short
-
-    current = _current_offers(supplier_id)
     with db.session(write=False) as session:
-        pairs = session.execute(
-            select(Barcode.product_id, current.c.sku, current.c.pack_size)
-            .join(current, current.c.gtin == Barcode.code)
-            .join(Product, Product.id == Barcode.product_id)
-        ).all()
+        # From the shop's barcodes to the offers' GTIN index: a few thousand look-ups, never
+        # a pass over a million offers.
+        pairs = session.execute(_GTIN_MATCHES, {"supplier_id": supplier_id}).all()
         existing = set(
             session.execute(
                 select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
@@ -282,21 +276,14 @@ def auto_link(db: Database, supplier_id: int) -> int:
     return added
 
 
-def _current_offers(supplier_id: int):
-    checkpoint = (
-        select(CatalogSource.sequence)
-        .where(CatalogSource.supplier_id == supplier_id)
-        .scalar_subquery()
-    )
-    return (
-        select(OFFERS)
-        .where(
-            OFFERS.c.supplier_id == supplier_id,
-            OFFERS.c.valid_from <= checkpoint,
-            or_(OFFERS.c.valid_to.is_(None), OFFERS.c.valid_to > checkpoint),
-        )
-        .subquery()
-    )
+_GTIN_MATCHES = text(
+    "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
+    "JOIN products p ON p.id = b.product_id "
+    "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
+    "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
+    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+)
 
 
 def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple | None]:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -54,7 +54,7 @@ class SyncOutcome:
     rejected_count: int = 0
 
 
-def make_transport(source: CatalogSource) -> Transport:
+def make_transport(source: CatalogSource | _Source) -> Transport:
     if source.kind == "folder":
         return FolderTransport(Path(source.location))
     if source.kind == "http":
@@ -73,11 +73,8 @@ def sync_source(
     work_dir: Path | None = None,
 ) -> Iterator[Progress]:
     cancel = cancel or threading.Event()
-    with db.session(write=False) as session:  # nothing is written when nothing changed
-        source = session.get(CatalogSource, source_id)
-        if source is None:
-            raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
-        checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
+    source = _source(db, source_id)
+    checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
     outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
     yield Progress(0, 0, tr("Checking for updates…"))
     if (
@@ -133,14 +130,66 @@ def sync_source(
     return outcome
 
 
+@dataclass
+class _Source:
+    id: int
+    name: str
+    kind: str
+    location: str
+    sequence: int | None
+    etag: str | None
+    last_success_at: datetime | None
+
+
+def _source(db: Database, source_id: int) -> _Source:
+    """The source's state in one plain read: when nothing changed, this is most of the work
+    (no ORM session, nothing written)."""
+    with db.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT id, name, kind, location, sequence, etag, last_success_at "
+            "FROM catalog_sources WHERE id = " + ("?" if db.is_sqlite else "%(id)s"),
+            (source_id,) if db.is_sqlite else {"id": source_id},
+        ).first()
+    if row is None:
+        raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
+    confirmed = row[6]
+    if isinstance(confirmed, str):  # SQLite hands back text
+        confirmed = datetime.fromisoformat(confirmed)
+    return _Source(*row[:6], confirmed)
+
+
 def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
         source.last_attempt_at = utcnow()
         supplier = apply.upsert_supplier(session, source, manifest.supplier)
         supplier_id, checkpoint = supplier.id, source.sequence
+    tidy(db, source_id)  # what an earlier sync left, if nobody tidied after it
     recover(db, supplier_id, checkpoint)
     return supplier_id
+
+
+def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None) -> None:
+    """Housekeeping after a sync, once the owner has the new copy: delete the rows no reader
+    can see any more and finish merging the search index, in short transactions. The GUI
+    and the CLI run it after reporting a sync; what a cancel leaves, the next one does."""
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(CatalogSource.supplier_id, CatalogSource.sequence).where(
+                CatalogSource.id == source_id
+            )
+        ).first()
+    if row is None or row.supplier_id is None or row.sequence is None:
+        return
+    if db.is_sqlite:
+        with bulk.bulk_writer(db) as writer:
+            bulk.purge(writer, row.supplier_id, row.sequence, cancel)
+            bulk.merge_index(writer, cancel)
+        return
+    while cancel is None or not cancel.is_set():
+        with db.session() as session:
+            if not apply.purge(session, row.supplier_id, row.sequence):
+                break
 
 
 def recover(db: Database, supplier_id: int, checkpoint: int | None) -> None:
@@ -262,10 +311,6 @@ def stage_sequence(
         if snapshot:
             outcome.deletes += apply.close_missing(session, supplier_id, sequence)
         apply.switch(session, source_id, sequence, etag)
-    while True:
-        with db.session() as session:
-            if not apply.purge(session, supplier_id, sequence):
-                break
 
 
 def _stage_sqlite(
@@ -286,9 +331,6 @@ def _stage_sqlite(
         if snapshot and not fresh:
             outcome.deletes += bulk.close_missing(writer, supplier_id, sequence, cancel)
         bulk.switch(writer, source_id, sequence, etag)
-        # Housekeeping: the file is in. A cancel here leaves the rest for the next sync.
-        bulk.purge(writer, supplier_id, sequence, cancel)
-        bulk.merge_index(writer, cancel)
 
 
 def _count(outcome: SyncOutcome, result) -> None:

@@ -71,7 +71,7 @@ class WriteGate:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._writers = 0  # ordinary writes waiting or running
-        self._bulk = False  # a bulk transaction is open
+        self._bulk = 0  # bulk transactions open (a sync and the tidying after another)
 
     @property
     def wanted(self) -> bool:
@@ -83,7 +83,7 @@ class WriteGate:
         with self._cond:
             self._writers += 1
             # Bounded: a bulk transaction is short; a bug must not hang a checkout for good.
-            self._cond.wait_for(lambda: not self._bulk, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._cond.wait_for(lambda: self._bulk == 0, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             yield
         finally:
@@ -95,12 +95,23 @@ class WriteGate:
         """One bulk transaction's turn: given when no ordinary write waits or runs."""
         with self._cond:
             self._cond.wait_for(lambda: self._writers == 0)
-            self._bulk = True
+            self._bulk += 1
 
     def end_bulk(self) -> None:
         with self._cond:
-            self._bulk = False
+            self._bulk -= 1
             self._cond.notify_all()
+
+
+_gates: dict[str, WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def gate_for(url: str) -> WriteGate:
+    """One gate per database: every Database opened on the same file in this process (the
+    window's, a second till's) takes turns through it."""
+    with _gates_lock:
+        return _gates.setdefault(url, WriteGate())
 
 
 class Database:
@@ -111,7 +122,7 @@ class Database:
         self.folder = folder
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.gate = WriteGate()
+        self.gate = gate_for(url)
 
     @property
     def is_sqlite(self) -> bool:
