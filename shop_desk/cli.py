@@ -355,6 +355,10 @@ def cmd_sync(args, folder: Path) -> int:
         out(_outcome_line(name, outcome))
         for reject in outcome.rejected[:20]:
             err(f"  {reject['file']}:{reject['line']}: {reject['why']}")
+        if outcome.status != "unchanged":
+            from shop_desk.catalog.sync import tidy
+
+            tidy(db, source_id)
     return 1 if failures else 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,63 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class WriteGate:
+    """Turn-taking between this process's own writes and bulk background writes.
+
+    SQLite has one writer at a time, and a writer that finds the lock taken polls for it with
+    growing sleeps (up to 100 ms), so a bulk job that commits and begins again at once can keep
+    a checkout waiting for seconds. Here a bulk job (a catalog sync) writes in short
+    transactions, each begun only when no other write of this process waits or runs, and ended
+    early when one arrives; a waiting write is woken the moment the bulk transaction ends.
+    Writes from another process still meet SQLite's own locking and busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._writers = 0  # ordinary writes waiting or running
+        self._bulk = 0  # bulk transactions open (a sync and the tidying after another)
+
+    @property
+    def wanted(self) -> bool:
+        """An ordinary write is waiting: the bulk transaction should end now."""
+        return self._writers > 0
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers += 1
+            # Bounded: a bulk transaction is short; a bug must not hang a checkout for good.
+            self._cond.wait_for(lambda: self._bulk == 0, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writers -= 1
+                self._cond.notify_all()
+
+    def begin_bulk(self) -> None:
+        """One bulk transaction's turn: given when no ordinary write waits or runs."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._writers == 0)
+            self._bulk += 1
+
+    def end_bulk(self) -> None:
+        with self._cond:
+            self._bulk -= 1
+            self._cond.notify_all()
+
+
+_gates: dict[str, WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def gate_for(url: str) -> WriteGate:
+    """One gate per database: every Database opened on the same file in this process (the
+    window's, a second till's) takes turns through it."""
+    with _gates_lock:
+        return _gates.setdefault(url, WriteGate())
+
+
 class Database:
     """One database: an engine, a session factory and the migration on open."""
 
@@ -64,6 +122,7 @@ class Database:
         self.folder = folder
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.gate = gate_for(url)
 
     @property
     def is_sqlite(self) -> bool:
@@ -72,6 +131,15 @@ class Database:
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """A unit of work: committed on success, rolled back on any error."""
+        if write and self.is_sqlite:
+            with self.gate.write(), self._session(write=True) as session:
+                yield session
+        else:
+            with self._session(write=write) as session:
+                yield session
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
         with self.sessions() as session:
             try:
                 if write and self.is_sqlite:

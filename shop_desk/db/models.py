@@ -315,7 +315,8 @@ class Offer(Base):
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
-    # The name as search tokens (text.search_text), indexed by offers_fts on SQLite.
+    # The name as search tokens (text.search_text), indexed with the initials by offers_fts
+    # on SQLite; GTIN and SKU are searched by prefix in their B-tree indexes.
     search_text: Mapped[str] = mapped_column(String(800), default="")
     brand: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(200), default="")
@@ -335,7 +336,8 @@ class Offer(Base):
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "sku", "valid_from"),
-        Index("ix_offers_current", "supplier_id", "valid_to", "sku"),
+        # Staged rows (valid_to NULL, valid_from > checkpoint), rows to close or to purge.
+        Index("ix_offers_versions", "supplier_id", "valid_to", "valid_from"),
     )
 
 
@@ -356,7 +358,10 @@ class OfferPrice(Base):
     price_fen: Mapped[int] = mapped_column(Money)
     previous_fen: Mapped[int] = mapped_column(Money)  # the price it replaced
 
-    __table_args__ = (Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),)
+    __table_args__ = (
+        Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),
+        Index("ix_offer_prices_sequence", "supplier_id", "sequence"),
+    )
 
 
 class ProductOfferLink(Base):
