@@ -21,6 +21,7 @@ from shop_desk.catalog.sync import (
 )
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database
+from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource
 from shop_desk.errors import InputError, NotFoundError
 from shop_desk.i18n import tr
@@ -34,6 +35,7 @@ def _supplier_for(source: CatalogSource, path: Path) -> SupplierInfo:
     return SupplierInfo(code=f"pricelist-{source.id}", name=source.name)
 
 
+@exclusive_job("catalog-sync")
 def sync_price_list(
     db: Database, source_id: int, *, cancel: threading.Event | None = None
 ) -> Iterator[Progress]:

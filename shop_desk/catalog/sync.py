@@ -25,6 +25,7 @@ from shop_desk.catalog.parsing import decoded_batches
 from shop_desk.catalog.transport import Cancelled, FolderTransport, Transport, size_error
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.engine import Database
+from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource, SyncReport
 from shop_desk.errors import InputError, NotFoundError
 from shop_desk.i18n import tr
@@ -64,6 +65,7 @@ def make_transport(source: CatalogSource | _Source) -> Transport:
     raise InputError(tr("Source {name} is not a feed.", name=source.name))
 
 
+@exclusive_job("catalog-sync")  # one sync at a time, also across installations
 def sync_source(
     db: Database,
     source_id: int,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from shop_desk import i18n
 from shop_desk.db.engine import Database
-from shop_desk.db.locks import LockBusy, exclusive, exclusive_job
+from shop_desk.db.locks import LockBusy, exclusive
 
 
 def main() -> None:
@@ -60,7 +60,7 @@ def sync(db: Database, source_id: int, work_dir: Path) -> None:
     from shop_desk.catalog.sync import sync_source
     from shop_desk.progress import run_job
 
-    locked_sync = exclusive_job("catalog-sync")(sync_source)
+    locked_sync = sync_source  # under exclusive_job("catalog-sync") itself
     started = []
 
     def progress(_step) -> None:
