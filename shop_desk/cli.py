@@ -237,11 +237,15 @@ def cmd_stock(args, folder: Path) -> int:
 
 def cmd_check(args, folder: Path) -> int:
     from shop_desk.inventory.check import check_database
+    from shop_desk.purchasing.receiving import check_received
 
     db = _open(args, folder)
     # Only a repair takes the write lock: a plain check reads a snapshot, the counter sells on.
     with db.session() if args.repair else db.read() as session:
         report = check_database(session, repair=args.repair, full=args.full)
+        # Purchase order lines against their receipts: reported, never "repaired" (the
+        # ledger is the truth and an order line's figure is only what the owner entered).
+        report.problems.extend(check_received(session))
     for problem in report.problems[:200]:
         out(problem)
     out(tr("Database integrity: {result}", result=report.integrity))
