@@ -4,8 +4,9 @@
 
 Query kinds, drawn from the shop's own products (seeded):
 - initials: pinyin initials, 2 to 5 letters ("kkkl");
-- fragment2: two Chinese characters ("可乐"), the LIKE path;
-- fragment3_6: 3 to 6 Chinese characters, the FTS5 trigram path
+- pinyin: the start of a full pinyin, 4 to 10 letters ("kekou");
+- fragment2: two Chinese characters ("可乐"), one range of product_grams;
+- fragment3_6: 3 to 6 Chinese characters, a walk over the range of the rarest piece
   (fragments are cut from the real base names and flavour words, plus a few common words);
 - barcode_prefix: the first 4 to 12 digits of a barcode.
 Each query runs in a fresh read session (what a search box does); the queries are shuffled
@@ -38,15 +39,21 @@ def make_queries(db, per_kind: int, seed: int) -> list[tuple[str, str]]:
     with db.read() as session:
         rows = (
             session.connection()
-            .exec_driver_sql("SELECT name, name_initials FROM products WHERE active = 1")
+            .exec_driver_sql(
+                "SELECT name, name_initials, name_pinyin FROM products WHERE active = 1"
+            )
             .fetchall()
         )
         codes = [r[0] for r in session.connection().exec_driver_sql("SELECT code FROM barcodes")]
     queries: list[tuple[str, str]] = []
-    letters = [ini for _, ini in rows if ini.isalpha() and len(ini) >= 2]
+    letters = [ini for _, ini, _ in rows if ini.isalpha() and len(ini) >= 2]
     for _ in range(per_kind):
         ini = rng.choice(letters)
         queries.append(("initials", ini[: rng.randint(2, min(5, len(ini)))]))
+    spelled = [py for _, _, py in rows if len(py) >= 4]
+    for _ in range(per_kind):
+        py = rng.choice(spelled)
+        queries.append(("pinyin", py[: rng.randint(4, min(10, len(py)))]))
     # Fragments come from the real names and the flavour words, not from the joints between
     # them (no clerk types 装大 out of 家庭装大包).
     texts = [name for name, _, _ in read_names()] + FLAVOURS

@@ -1,10 +1,10 @@
 """Run every benchmark on the big shop and print one combined JSON object.
 
-    python benchmarks/run_all.py [--quick] [--with-proposals]
+    python benchmarks/run_all.py [--quick]
 
 Each benchmark runs in its own process (no shared caches or imports between them); the big
 shop is built first when it is not cached (about two minutes). --quick runs fewer samples
-(for a smoke run); --with-proposals also runs proposal_search.py and proposal_checkout.py.
+(for a smoke run).
 """
 
 from __future__ import annotations
@@ -30,10 +30,6 @@ QUICK = {
     "scan": ["bench_scan.py", "--scans", "2000"],
     "search": ["bench_search.py", "--per-kind", "100"],
     "checkout": ["bench_checkout.py", "--sales", "300"],
-}
-PROPOSALS = {
-    "proposal_search": ["proposal_search.py"],
-    "proposal_checkout": ["proposal_checkout.py"],
 }
 
 
@@ -69,15 +65,12 @@ def verdicts(results: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--with-proposals", action="store_true")
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--moves", type=int, default=2_000_000)
     args = parser.parse_args(argv)
     scale = ["--products", str(args.products), "--moves", str(args.moves)]
     build = run_script(["make_big_shop.py"], scale)
     plan = dict(QUICK if args.quick else FULL)
-    if args.with_proposals:
-        plan.update(PROPOSALS)
     results = {name: run_script(script, scale) for name, script in plan.items()}
     emit(
         {

@@ -17,4 +17,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if getattr(sys, "frozen", False):  # the bundle: catalog parsing runs worker processes
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     raise SystemExit(main())

@@ -7,10 +7,14 @@ shop-desk products import F    import products from CSV/XLSX (preview, then all-
 shop-desk products export F    export products to CSV/XLSX
 shop-desk sales import F       import daily sales history from another till
 shop-desk stock [--json]       on hand, cost and value per product
-shop-desk check [--repair]     recompute every cache from the ledger; integrity check
+shop-desk check [--repair] [--full]  recompute every cache from the ledger; integrity check
 shop-desk backup [--to DIR]    back up the database now
 shop-desk restore FILE         restore a backup (the current data is backed up first)
 shop-desk simulate FOLDER      replay a shop folder through a reorder policy (SIMULATION.md)
+shop-desk suggest              what to order today [--budget YUAN] [--json] [--create-orders]
+shop-desk orders ...           purchase orders: list, show, export, submit, receive
+shop-desk report NAME ...      sales, margins, stock value... as text, JSON or Excel
+shop-desk labels / receipt     shelf labels or a sale's receipt as PDF
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shop_desk import __version__, i18n, paths
+from shop_desk.commands import orders as orders_commands
+from shop_desk.commands import report as report_commands
 from shop_desk.commands import simulate as simulate_command
+from shop_desk.commands import suggest as suggest_command
 from shop_desk.errors import ShopDeskError
 from shop_desk.i18n import tr
 
@@ -75,12 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     stock.add_argument("--low", action="store_true", help=tr("only low stock"))
     check = sub.add_parser("check", help=tr("verify the ledger and the database"))
     check.add_argument("--repair", action="store_true", help=tr("rewrite caches from the ledger"))
+    check.add_argument("--full", action="store_true", help=tr("also check every index (slow)"))
     backup = sub.add_parser("backup", help=tr("back up the database now"))
     backup.add_argument("--to", type=Path, help=tr("backup folder"))
     restore = sub.add_parser("restore", help=tr("restore a backup"))
     restore.add_argument("file", type=Path)
     _catalog_parsers(sub)
     simulate_command.add_parsers(sub)
+    suggest_command.add_parsers(sub)
+    orders_commands.add_parsers(sub)
+    report_commands.add_parsers(sub)
     return parser
 
 
@@ -124,6 +135,10 @@ def run(argv: list[str] | None = None) -> int:
 
         return self_test()
     folder = paths.demo_dir() if args.demo else paths.data_dir()
+    if not args.database_url and not args.demo:  # this PC's choice (Settings > Database)
+        from shop_desk.local_config import stored_database_url
+
+        args.database_url = stored_database_url(folder)
     from shop_desk.logs import setup_logging
 
     setup_logging(folder, console=args.command is not None)
@@ -222,10 +237,15 @@ def cmd_stock(args, folder: Path) -> int:
 
 def cmd_check(args, folder: Path) -> int:
     from shop_desk.inventory.check import check_database
+    from shop_desk.purchasing.receiving import check_received
 
     db = _open(args, folder)
-    with db.session() as session:
-        report = check_database(session, repair=args.repair)
+    # Only a repair takes the write lock: a plain check reads a snapshot, the counter sells on.
+    with db.session() if args.repair else db.read() as session:
+        report = check_database(session, repair=args.repair, full=args.full)
+        # Purchase order lines against their receipts: reported, never "repaired" (the
+        # ledger is the truth and an order line's figure is only what the owner entered).
+        report.problems.extend(check_received(session))
     for problem in report.problems[:200]:
         out(problem)
     out(tr("Database integrity: {result}", result=report.integrity))
@@ -243,11 +263,13 @@ def cmd_check(args, folder: Path) -> int:
 
 
 def cmd_backup(args, folder: Path) -> int:
-    from shop_desk.backup import backup_now
+    from shop_desk.backup import make_backup
 
     db = _open(args, folder)
-    path = backup_now(db, args.to)
-    out(tr("Backup written: {path}", path=path))
+    result = make_backup(db, folder=args.to)
+    if result.note:
+        err(result.note)
+    out(tr("Backup written: {path}", path=result.path))
     return 0
 
 
@@ -337,6 +359,10 @@ def cmd_sync(args, folder: Path) -> int:
         out(_outcome_line(name, outcome))
         for reject in outcome.rejected[:20]:
             err(f"  {reject['file']}:{reject['line']}: {reject['why']}")
+        if outcome.status != "unchanged":
+            from shop_desk.catalog.sync import tidy
+
+            tidy(db, source_id)
     return 1 if failures else 0
 
 
@@ -434,4 +460,7 @@ COMMANDS: dict[str, Callable] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "simulate": simulate_command.cmd_simulate,
+    "suggest": suggest_command.cmd_suggest,
+    "orders": orders_commands.cmd_orders,
+    **report_commands.COMMANDS,
 }

@@ -25,8 +25,9 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
-    """Never touch the developer's real data folder; messages in English for assertions."""
-    monkeypatch.setenv("SHOP_DESK_HOME", str(tmp_path_factory.mktemp("home")))
+    """Never touch the developer's real data folder; messages in English for assertions.
+    The data folder's path holds Chinese characters, as a Windows user name often does."""
+    monkeypatch.setenv("SHOP_DESK_HOME", str(tmp_path_factory.mktemp("店铺数据")))
     i18n.set_language("en")
     yield
     i18n.set_language("en")

@@ -10,7 +10,7 @@ from shop_desk.catalog import apply
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
-from shop_desk.catalog.sync import sync_source
+from shop_desk.catalog.sync import sync_source, tidy
 from shop_desk.db.models import CatalogSource, OfferPrice, ProductOfferLink, SyncReport
 from shop_desk.errors import InputError
 from shop_desk.progress import run_job
@@ -81,6 +81,10 @@ def test_first_sync_then_changes_then_nothing_new(db, feed, source_id):
     with db.session(write=False) as s:
         price = s.scalar(select(OfferPrice))
         assert (price.sku, price.previous_fen, price.price_fen) == ("A1", 5400, 5100)
+        # superseded versions wait, invisible, for the tidying after the sync
+        assert s.scalar(text("SELECT count(*) FROM offers")) == 4
+    tidy(db, source_id)
+    with db.session(write=False) as s:
         # superseded versions were purged: only current rows remain
         assert s.scalar(text("SELECT count(*) FROM offers")) == 2
         assert s.scalar(select(func.count()).select_from(ProductOfferLink)) == 1

@@ -121,3 +121,16 @@ def test_a_refused_quantity_leaves_no_line_behind(shop):
         with pytest.raises(InputError):
             cart.add(s.get(Product, cola), 0)
         assert cart.lines == []
+
+
+def test_lookup_prefers_the_barcode_and_knows_unknown_codes(shop):
+    db, cola, _ = shop
+    with db.session() as s:
+        # A short code that reads like another product's barcode: the barcode wins.
+        make_product(s, "散装花生", 900, barcodes=[], short_code="6908512108211")
+    with db.read() as s:
+        product, units = lookup_code(s, " 6908512108211 ")
+        assert (product.id, units) == (cola, 1)
+        product, units = lookup_code(s, "ls1")
+        assert (product.name, units) == ("乐事薯片 原味", 1)
+        assert lookup_code(s, "0000000000000") is None and lookup_code(s, " ") is None

@@ -1,7 +1,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from shop_desk.db.models import DailySummary, Lot, Product, StockMove
 from shop_desk.errors import InputError
@@ -148,3 +148,28 @@ def test_check_finds_and_repairs_a_spoiled_cache(db):
     with db.session() as s:
         assert check_database(s).ok
         assert s.get(Product, p.id).on_hand == 7
+
+
+def test_check_repairs_lots_and_summaries(db):
+    with db.session() as s:
+        p = make_product(s)
+        receive_stock(s, p.id, 5, 500, expiry_date=date.today() + timedelta(days=3))
+        receive_stock(s, p.id, 5, 600)
+        _sell(s, p, 7)
+    with db.session() as s:
+        s.execute(update(Lot).values(qty_left=1))
+        s.execute(delete(DailySummary))
+        s.add(DailySummary(product_id=p.id, day=date(2020, 1, 1), units_sold=3))
+    with db.read() as s:
+        report = check_database(s)
+    # two lots, the lost row of today and the stray row of 2020
+    assert len(report.problems) == 4, report.problems
+    assert any("no moves that day" in problem for problem in report.problems)
+    with db.session() as s:
+        assert not check_database(s, repair=True).ok
+    with db.read() as s:
+        assert check_database(s, full=True).ok
+        lots = s.scalars(select(Lot.qty_left).order_by(Lot.id)).all()
+        assert lots == [0, 3]  # the dated lot was sold first
+        row = s.get(DailySummary, (p.id, _today()))
+        assert (row.units_sold, row.closing_on_hand, row.imported) == (7, 3, False)

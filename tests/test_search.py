@@ -1,8 +1,10 @@
 import pytest
+from sqlalchemy import delete, inspect, select
 
+from shop_desk.db.models import Product, ProductGram
 from shop_desk.errors import InputError
 from shop_desk.inventory.products import ProductData, create_product, update_product
-from shop_desk.inventory.search import search_products
+from shop_desk.inventory.search import name_grams, search_products
 from tests.factories import make_product
 
 
@@ -74,3 +76,97 @@ def test_product_validation(shop):
         ):
             with pytest.raises(InputError):
                 create_product(s, bad)
+
+
+# --- name fragments through product_grams (migration 0005) -------------------------------
+
+
+def _grams_in_step(db) -> None:
+    """product_grams holds exactly name_grams() of every product's name (the triggers and
+    the Python twin that bulk loaders use agree)."""
+    with db.read() as s:
+        want = {
+            (gram, len(name), pid)
+            for pid, name in s.execute(select(Product.id, Product.name))
+            for gram in name_grams(name)
+        }
+        have = set(
+            s.execute(select(ProductGram.gram, ProductGram.name_len, ProductGram.product_id))
+        )
+    assert have == want
+
+
+def test_fragments_come_shortest_name_first(db):
+    with db.session() as s:
+        for name in (
+            "可乐味棒棒糖 家庭分享装",
+            "百事可乐 330ml",
+            "可乐",
+            "可口可乐 500ml",
+            "纯果汁100%",
+        ):
+            make_product(s, name, 300)
+    with db.read() as s:
+
+        def names(query: str) -> list[str]:
+            return [p.name for p in search_products(s, query)]
+
+        assert names("可乐") == [
+            "可乐",
+            "百事可乐 330ml",
+            "可口可乐 500ml",
+            "可乐味棒棒糖 家庭分享装",
+        ]
+        assert names("乐") == names("可乐")  # one character: its own range
+        assert names("可乐味") == ["可乐味棒棒糖 家庭分享装"]
+        assert names("糖 家庭") == ["可乐味棒棒糖 家庭分享装"]  # a space inside the fragment
+        assert names("口可乐 5") == ["可口可乐 500ml"]
+        assert names("乐可") == []  # both pieces exist, never together
+        assert names("ML") == ["百事可乐 330ml", "可口可乐 500ml"]
+        assert names("330") == ["百事可乐 330ml"]  # digits inside a name
+        assert names("0%") == ["纯果汁100%"] and names("1_0") == []  # LIKE characters
+        # full pinyin: the names it begins (in pinyin order), then those holding it
+        assert names("kele")[:2] == ["可乐", "可乐味棒棒糖 家庭分享装"]
+        assert set(names("kele")) == {
+            "可乐",
+            "百事可乐 330ml",
+            "可口可乐 500ml",
+            "可乐味棒棒糖 家庭分享装",
+        }
+        long_name = "可乐味棒棒糖 家庭分享装"
+        assert names(long_name) == [long_name]  # more pieces than are compared
+
+
+def test_grams_follow_inserts_renames_and_deletes(db):
+    with db.session() as s:
+        keep = make_product(s, "雪碧 500ml", 300).id
+        gone = make_product(s, "康师傅红烧牛肉面", 450, barcodes=[]).id
+        make_product(s, "AD钙奶", 200)
+    _grams_in_step(db)
+    with db.session() as s:
+        update_product(s, keep, ProductData(name="雪碧 柠檬味 1L", retail_price_fen=300))
+        s.get(Product, gone).name = "统一老坛酸菜面"  # a plain rename, as the stock page does
+    _grams_in_step(db)
+    with db.read() as s:
+        assert [p.name for p in search_products(s, "柠檬")] == ["雪碧 柠檬味 1L"]
+        assert search_products(s, "牛肉") == [] and search_products(s, "500") == []
+    with db.session() as s:
+        s.execute(delete(Product).where(Product.id == gone))
+    _grams_in_step(db)
+
+
+def test_migration_fills_grams_of_existing_products(db):
+    from alembic import command
+
+    from shop_desk.db.migrate import alembic_config
+
+    with db.session() as s:
+        make_product(s, "可口可乐 500ml", 300)
+        make_product(s, "农夫山泉 550ml", 200)
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0004")
+    assert "product_grams" not in inspect(db.engine).get_table_names()
+    assert db.migrate() is True
+    _grams_in_step(db)
+    with db.read() as s:
+        assert [p.name for p in search_products(s, "山泉")] == ["农夫山泉 550ml"]

@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name />
+        <message>
+            <source>Save to a file ending in .pdf.</source>
+            <translation>请保存为 .pdf 文件。</translation>
+        </message>
+        <message>
+            <source>Cannot write {file}: {error}</source>
+            <translation>无法写入 {file}：{error}</translation>
+        </message>
+        <message>
+            <source>Shelf labels</source>
+            <translation>价签</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Sales receipt</source>
+            <translation>销售小票</translation>
+        </message>
+        <message>
+            <source>No. {id}</source>
+            <translation>单号 {id}</translation>
+        </message>
+        <message>
+            <source>{n} items</source>
+            <translation>共 {n} 件</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>Cash refunded</source>
+            <translation>退还现金</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>Thank you, see you again!</source>
+            <translation>谢谢惠顾，欢迎再来！</translation>
+        </message>
+        <message>
+            <source>Receipt {id}</source>
+            <translation>小票 {id}</translation>
+        </message>
+    </context>
+    <context>
         <name>AddSourceDialog</name>
         <message>
             <source>Add a catalog source</source>
@@ -75,6 +130,14 @@
             <translation>无法打开店铺数据：{error}</translation>
         </message>
         <message>
+            <source>{error}
+
+Open the shop's data on this PC instead, this time? (Settings &gt; Database changes the database for good.)</source>
+            <translation>{error}
+
+这次改为打开本机上的店铺数据吗？（在“设置 &gt; 数据库”中可以长期更改。）</translation>
+        </message>
+        <message>
             <source>The demo data is not part of this version.</source>
             <translation>此版本不包含演示数据。</translation>
         </message>
@@ -85,6 +148,104 @@
         <message>
             <source>The demo shop is ready.</source>
             <translation>演示店铺已准备好。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AutoBackup</name>
+        <message>
+            <source>Daily backup written: {path}</source>
+            <translation>每日备份已写入：{path}</translation>
+        </message>
+        <message>
+            <source>The daily backup failed: {error}</source>
+            <translation>每日备份失败：{error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackupSection</name>
+        <message>
+            <source>the backups folder in the data folder</source>
+            <translation>数据文件夹中的 backups 文件夹</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <source>Use the data folder</source>
+            <translation>使用数据文件夹</translation>
+        </message>
+        <message>
+            <source>Back up now</source>
+            <translation>立即备份</translation>
+        </message>
+        <message>
+            <source>Backup folder</source>
+            <translation>备份文件夹</translation>
+        </message>
+        <message>
+            <source>Last backup</source>
+            <translation>上次备份</translation>
+        </message>
+        <message>
+            <source>Restore a backup (pick one, then Restore):</source>
+            <translation>恢复备份（先选一个，再点“恢复”）：</translation>
+        </message>
+        <message>
+            <source>Restore…</source>
+            <translation>恢复…</translation>
+        </message>
+        <message>
+            <source>none yet</source>
+            <translation>还没有</translation>
+        </message>
+        <message>
+            <source>Backing up…</source>
+            <translation>正在备份…</translation>
+        </message>
+        <message>
+            <source>Backup written: {path}</source>
+            <translation>备份已保存：{path}</translation>
+        </message>
+        <message>
+            <source>Replace the shop's data with the backup of {when}?
+
+Everything recorded since then (sales, receipts, changes) is replaced. The data as it is now is backed up first, so this can be undone.</source>
+            <translation>用 {when} 的备份替换店铺数据吗？
+
+此后记录的一切（销售、入库、修改）都会被替换。现在的数据会先备份，所以可以撤销。</translation>
+        </message>
+        <message>
+            <source>The database is shared: close Shop Desk on the other counters first.</source>
+            <translation>数据库是共用的：请先关闭其他收银台上的 Shop Desk。</translation>
+        </message>
+        <message>
+            <source>Restore a backup</source>
+            <translation>恢复备份</translation>
+        </message>
+        <message>
+            <source>Restoring…</source>
+            <translation>正在恢复…</translation>
+        </message>
+        <message>
+            <source>Restored. The data from before the restore is kept in {path}.</source>
+            <translation>已恢复。恢复前的数据保存在 {path}。</translation>
+        </message>
+        <message>
+            <source>by hand</source>
+            <translation>手动</translation>
+        </message>
+        <message>
+            <source>daily</source>
+            <translation>每日</translation>
+        </message>
+        <message>
+            <source>before an update</source>
+            <translation>更新前</translation>
+        </message>
+        <message>
+            <source>before a restore</source>
+            <translation>恢复前</translation>
         </message>
     </context>
     <context>
@@ -327,6 +488,10 @@
             <translation>退货 (F8)</translation>
         </message>
         <message>
+            <source>Print receipt (Ctrl+P)</source>
+            <translation>打印小票 (Ctrl+P)</translation>
+        </message>
+        <message>
             <source>Nothing matches “{text}”. Try pinyin initials, part of the name, a short code or the barcode.</source>
             <translation>没有找到“{text}”。试试拼音首字母、部分名称、自编码或条码。</translation>
         </message>
@@ -401,6 +566,91 @@
         <message>
             <source>Refund</source>
             <translation>退款</translation>
+        </message>
+    </context>
+    <context>
+        <name>DataFolderSection</name>
+        <message>
+            <source>Open in file manager</source>
+            <translation>在文件管理器中打开</translation>
+        </message>
+        <message>
+            <source>Data folder</source>
+            <translation>数据文件夹</translation>
+        </message>
+    </context>
+    <context>
+        <name>DatabaseSection</name>
+        <message>
+            <source>kept in the Windows credential store</source>
+            <translation>保存在 Windows 凭据管理器中</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>测试连接</translation>
+        </message>
+        <message>
+            <source>Leave the address empty to keep the shop's data on this PC. Several counters share one PostgreSQL server. A new address is used from the next start.</source>
+            <translation>地址留空则店铺数据保存在本机。多个收银台共用一台 PostgreSQL 服务器。新地址在下次启动时生效。</translation>
+        </message>
+        <message>
+            <source>Open now</source>
+            <translation>当前打开</translation>
+        </message>
+        <message>
+            <source>Shared database</source>
+            <translation>共用数据库</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Type the address of the PostgreSQL server first.</source>
+            <translation>请先填写 PostgreSQL 服务器的地址。</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>正在连接…</translation>
+        </message>
+    </context>
+    <context>
+        <name>DraftModel</name>
+        <message>
+            <source>Product</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>货源</translation>
+        </message>
+        <message>
+            <source>Packs</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Unit price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>Line cost</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Days of cover</source>
+            <translation>到货后可卖天数</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <source>{supplier} · {units}/pack · {price}</source>
+            <translation>{supplier} · {units}/件 · {price}</translation>
         </message>
     </context>
     <context>
@@ -585,6 +835,33 @@
         </message>
     </context>
     <context>
+        <name>LabelPrintDialog</name>
+        <message>
+            <source>Print shelf labels</source>
+            <translation>打印价签</translation>
+        </message>
+        <message>
+            <source>Labels already used on the first sheet</source>
+            <translation>第一张标签纸上已经用掉的张数</translation>
+        </message>
+        <message>
+            <source>Labels</source>
+            <translation>标签</translation>
+        </message>
+        <message>
+            <source>Copies of each</source>
+            <translation>每个商品打印</translation>
+        </message>
+        <message>
+            <source>Skip on the first sheet</source>
+            <translation>第一张纸跳过</translation>
+        </message>
+        <message>
+            <source>{n} labels on {pages} page(s)</source>
+            <translation>{n} 张标签，共 {pages} 页</translation>
+        </message>
+    </context>
+    <context>
         <name>LinkDialog</name>
         <message>
             <source>Link offer to a product</source>
@@ -674,10 +951,6 @@
             <translation>这里将浏览保存在本机、随时更新的批发商货源目录：价格、批量优惠、新品和降价。</translation>
         </message>
         <message>
-            <source>Here you will see charts of sales, margins and stock value by day, week, month and category, and this month's spend toward each supplier's next member tier.</source>
-            <translation>这里将按日、周、月和品类显示销售额、毛利和库存货值图表，以及本月在各供应商处的进货额距离下一会员等级还差多少。</translation>
-        </message>
-        <message>
             <source>{name} (demo shop)</source>
             <translation>{name}（演示店铺）</translation>
         </message>
@@ -692,6 +965,253 @@
         <message>
             <source>Shop Desk — {shop}</source>
             <translation>Shop Desk — {shop}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersPage</name>
+        <message>
+            <source>Open (drafts and goods to come)</source>
+            <translation>未完成（草稿和待到货）</translation>
+        </message>
+        <message>
+            <source>All orders</source>
+            <translation>全部订单</translation>
+        </message>
+        <message>
+            <source>Drafts</source>
+            <translation>草稿</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>已发出</translation>
+        </message>
+        <message>
+            <source>Partly received</source>
+            <translation>部分到货</translation>
+        </message>
+        <message>
+            <source>Received</source>
+            <translation>已收</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Show</source>
+            <translation>显示</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单</translation>
+        </message>
+        <message>
+            <source>Supplier</source>
+            <translation>供应商</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Made</source>
+            <translation>创建时间</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>预计到货</translation>
+        </message>
+        <message>
+            <source>Lines</source>
+            <translation>行数</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>Supplier's no.</source>
+            <translation>供应商单号</translation>
+        </message>
+        <message>
+            <source>Item no.</source>
+            <translation>货号</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>品名</translation>
+        </message>
+        <message>
+            <source>Packs</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>Units per pack</source>
+            <translation>每件数量</translation>
+        </message>
+        <message>
+            <source>Price per pack</source>
+            <translation>每件价格</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Still to come</source>
+            <translation>待到货</translation>
+        </message>
+        <message>
+            <source>Mark as sent</source>
+            <translation>标记为已发出</translation>
+        </message>
+        <message>
+            <source>You passed the order on yourself (WeChat, phone, PDF)</source>
+            <translation>您已自行把订单发给供应商（微信、电话、PDF）</translation>
+        </message>
+        <message>
+            <source>Submit to supplier</source>
+            <translation>提交给供应商</translation>
+        </message>
+        <message>
+            <source>Send over the internet</source>
+            <translation>通过网络发送</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <source>PDF…</source>
+            <translation>PDF…</translation>
+        </message>
+        <message>
+            <source>Excel (XLSX)…</source>
+            <translation>Excel（XLSX）…</translation>
+        </message>
+        <message>
+            <source>Copy text for WeChat</source>
+            <translation>复制文字（发微信）</translation>
+        </message>
+        <message>
+            <source>Receive…</source>
+            <translation>收货…</translation>
+        </message>
+        <message>
+            <source>Ask supplier for status</source>
+            <translation>查询供应商订单状态</translation>
+        </message>
+        <message>
+            <source>Close (rest will not come)</source>
+            <translation>结单（余下的不会来了）</translation>
+        </message>
+        <message>
+            <source>Cancel order</source>
+            <translation>取消订单</translation>
+        </message>
+        <message>
+            <source>{n} orders</source>
+            <translation>{n} 张订单</translation>
+        </message>
+        <message>
+            <source>Choose an order above.</source>
+            <translation>请在上方选择一张订单。</translation>
+        </message>
+        <message>
+            <source>Status: &lt;b&gt;{status}&lt;/b&gt;</source>
+            <translation>状态：&lt;b&gt;{status}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>made {when}</source>
+            <translation>创建于 {when}</translation>
+        </message>
+        <message>
+            <source>sent {when}</source>
+            <translation>发出于 {when}</translation>
+        </message>
+        <message>
+            <source>due {day}</source>
+            <translation>预计 {day} 到货</translation>
+        </message>
+        <message>
+            <source>supplier's order {id}: {status}</source>
+            <translation>供应商订单 {id}：{status}</translation>
+        </message>
+        <message>
+            <source>note: {note}</source>
+            <translation>备注：{note}</translation>
+        </message>
+        <message>
+            <source>Subtotal {amount}</source>
+            <translation>小计 {amount}</translation>
+        </message>
+        <message>
+            <source>member {tier} −{amount}</source>
+            <translation>会员 {tier} −{amount}</translation>
+        </message>
+        <message>
+            <source>shipping {amount}</source>
+            <translation>运费 {amount}</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;total {amount}&lt;/b&gt;</source>
+            <translation>&lt;b&gt;合计 {amount}&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Did you pass {ref} on to {supplier}? From now on it counts as ordered.</source>
+            <translation>{ref} 已经发给 {supplier} 了吗？从现在起它算作已订货。</translation>
+        </message>
+        <message>
+            <source>Cancel {ref}? Tell {supplier} too if it was already sent.</source>
+            <translation>取消 {ref}？如果已经发出，也请告诉 {supplier}。</translation>
+        </message>
+        <message>
+            <source>Close order</source>
+            <translation>结单</translation>
+        </message>
+        <message>
+            <source>Will the rest of {ref} not come? It then stops counting as ordered.</source>
+            <translation>{ref} 余下的货不会来了吗？结单后它不再算作已订货。</translation>
+        </message>
+        <message>
+            <source>{ref} is now {status}.</source>
+            <translation>{ref} 现为{status}。</translation>
+        </message>
+        <message>
+            <source>Send {ref} to {supplier} for {total}?</source>
+            <translation>把 {ref} 发给 {supplier}，金额 {total}？</translation>
+        </message>
+        <message>
+            <source>Sending {ref}…</source>
+            <translation>正在发送 {ref}…</translation>
+        </message>
+        <message>
+            <source>{ref} is with {supplier} as order {id} ({status}).</source>
+            <translation>{ref} 已提交给 {supplier}，对方单号 {id}（{status}）。</translation>
+        </message>
+        <message>
+            <source>PDF (*.pdf)</source>
+            <translation>PDF（*.pdf）</translation>
+        </message>
+        <message>
+            <source>Excel (*.xlsx)</source>
+            <translation>Excel（*.xlsx）</translation>
+        </message>
+        <message>
+            <source>Written: {file}</source>
+            <translation>已写入：{file}</translation>
+        </message>
+        <message>
+            <source>The order is on the clipboard: paste it into WeChat for {supplier}.</source>
+            <translation>订单已复制到剪贴板：请粘贴到与 {supplier} 的微信对话中。</translation>
+        </message>
+        <message>
+            <source>Purchase orders</source>
+            <translation>采购单</translation>
+        </message>
+        <message>
+            <source>Export order</source>
+            <translation>导出订单</translation>
         </message>
     </context>
     <context>
@@ -726,6 +1246,33 @@
         <message>
             <source>Coming in a later version of Shop Desk.</source>
             <translation>将在 Shop Desk 的后续版本中推出。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrintDialog</name>
+        <message>
+            <source>Print…</source>
+            <translation>打印…</translation>
+        </message>
+        <message>
+            <source>Save as PDF…</source>
+            <translation>保存为 PDF…</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Sent to the printer.</source>
+            <translation>已发送到打印机。</translation>
+        </message>
+        <message>
+            <source>Save as PDF</source>
+            <translation>保存为 PDF</translation>
+        </message>
+        <message>
+            <source>Saved {file}</source>
+            <translation>已保存 {file}</translation>
         </message>
     </context>
     <context>
@@ -915,6 +1462,25 @@
         </message>
     </context>
     <context>
+        <name>ReceiptPrintDialog</name>
+        <message>
+            <source>Print receipt</source>
+            <translation>打印小票</translation>
+        </message>
+        <message>
+            <source>58 mm paper</source>
+            <translation>58 毫米小票纸</translation>
+        </message>
+        <message>
+            <source>80 mm paper</source>
+            <translation>80 毫米小票纸</translation>
+        </message>
+        <message>
+            <source>Receipt printer</source>
+            <translation>小票打印机</translation>
+        </message>
+    </context>
+    <context>
         <name>ReceiveDialog</name>
         <message>
             <source>Receive stock</source>
@@ -979,6 +1545,394 @@
         <message>
             <source>Scan or search the product first.</source>
             <translation>请先扫描或搜索商品。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiveOrderDialog</name>
+        <message>
+            <source>Receive {title}</source>
+            <translation>收货 {title}</translation>
+        </message>
+        <message>
+            <source>Count what arrived. Quantities are in the shop's units; change the price if the delivery note says another.</source>
+            <translation>请清点到货。数量按本店的单位计；如送货单上的价格不同，请修改价格。</translation>
+        </message>
+        <message>
+            <source>Item no.</source>
+            <translation>货号</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>品名</translation>
+        </message>
+        <message>
+            <source>Ordered</source>
+            <translation>订购</translation>
+        </message>
+        <message>
+            <source>Received</source>
+            <translation>已收</translation>
+        </message>
+        <message>
+            <source>Still to come</source>
+            <translation>待到货</translation>
+        </message>
+        <message>
+            <source>Arrived now</source>
+            <translation>本次到货</translation>
+        </message>
+        <message>
+            <source>Price per pack (¥)</source>
+            <translation>每件价格（¥）</translation>
+        </message>
+        <message>
+            <source>Receive</source>
+            <translation>入库</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>{n} per pack</source>
+            <translation>每件 {n} 个</translation>
+        </message>
+        <message>
+            <source>Receiving {units} units, about {value} before member discount.</source>
+            <translation>本次收货 {units} 个，会员折扣前约 {value}。</translation>
+        </message>
+        <message>
+            <source>More than ordered</source>
+            <translation>超过订购数量</translation>
+        </message>
+        <message>
+            <source>More arrived than is still to come for {skus}. Receive it all?</source>
+            <translation>{skus} 的到货超过了待收数量。全部收下吗？</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReorderPage</name>
+        <message>
+            <source>products at or below their minimum</source>
+            <translation>低于陈列下限的商品</translation>
+        </message>
+        <message>
+            <source>today's suggested orders</source>
+            <translation>今日建议进货额</translation>
+        </message>
+        <message>
+            <source>price drops on your products (30 days)</source>
+            <translation>在售商品降价（30 天内）</translation>
+        </message>
+        <message>
+            <source>spent with suppliers this month</source>
+            <translation>本月采购额</translation>
+        </message>
+        <message>
+            <source>Budget today:</source>
+            <translation>今日预算：</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Suggest again</source>
+            <translation>重新计算</translation>
+        </message>
+        <message>
+            <source>Remove line</source>
+            <translation>删除此行</translation>
+        </message>
+        <message>
+            <source>Create purchase orders</source>
+            <translation>生成采购单</translation>
+        </message>
+        <message>
+            <source>Working out today's orders…</source>
+            <translation>正在计算今日补货…</translation>
+        </message>
+        <message>
+            <source>Nothing to order today.</source>
+            <translation>今天不用进货。</translation>
+        </message>
+        <message>
+            <source>{count} lines</source>
+            <translation>共 {count} 行</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{name}&lt;/b&gt;: {lines} lines, total {total}</source>
+            <translation>&lt;b&gt;{name}&lt;/b&gt;：{lines} 行，合计 {total}</translation>
+        </message>
+        <message>
+            <source>shipping {fee}</source>
+            <translation>运费 {fee}</translation>
+        </message>
+        <message>
+            <source>{amount} more ships free</source>
+            <translation>再买 {amount} 包邮</translation>
+        </message>
+        <message>
+            <source>free shipping</source>
+            <translation>包邮</translation>
+        </message>
+        <message>
+            <source>month's spend {before} → {after}</source>
+            <translation>本月采购 {before} → {after}</translation>
+        </message>
+        <message>
+            <source>member discount {pct}%</source>
+            <translation>会员折扣 {pct}%</translation>
+        </message>
+        <message>
+            <source>{missing} more this month reaches the next tier (saves {saving} here)</source>
+            <translation>本月再采购 {missing} 可升下一级会员（本单可省 {saving}）</translation>
+        </message>
+        <message>
+            <source>{count} draft purchase orders created.</source>
+            <translation>已生成 {count} 张采购单草稿。</translation>
+        </message>
+        <message>
+            <source>Purchase orders not created</source>
+            <translation>采购单未生成</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReorderSection</name>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Service level (new products)</source>
+            <translation>服务水平（新商品）</translation>
+        </message>
+        <message>
+            <source>Review every (new products)</source>
+            <translation>检查周期（新商品）</translation>
+        </message>
+        <message>
+            <source>Holding cost per year</source>
+            <translation>每年持有成本</translation>
+        </message>
+        <message>
+            <source>Daily order budget</source>
+            <translation>每日订货预算</translation>
+        </message>
+        <message>
+            <source>The service level is the share of days a product should not run out. A product's own settings win over these.</source>
+            <translation>服务水平是商品不断货的天数比例。商品自己的设置优先于这里。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsPage</name>
+        <message>
+            <source>Sales</source>
+            <translation>销售额</translation>
+        </message>
+        <message>
+            <source>Top sellers</source>
+            <translation>畅销商品</translation>
+        </message>
+        <message>
+            <source>Gross margin</source>
+            <translation>毛利</translation>
+        </message>
+        <message>
+            <source>Stock value</source>
+            <translation>库存金额</translation>
+        </message>
+        <message>
+            <source>Slow movers</source>
+            <translation>滞销品</translation>
+        </message>
+        <message>
+            <source>Stock-outs</source>
+            <translation>断货</translation>
+        </message>
+        <message>
+            <source>Purchases</source>
+            <translation>采购</translation>
+        </message>
+        <message>
+            <source>Last 7 days</source>
+            <translation>最近 7 天</translation>
+        </message>
+        <message>
+            <source>Last 30 days</source>
+            <translation>最近 30 天</translation>
+        </message>
+        <message>
+            <source>This month</source>
+            <translation>本月</translation>
+        </message>
+        <message>
+            <source>Last month</source>
+            <translation>上月</translation>
+        </message>
+        <message>
+            <source>Last 12 weeks</source>
+            <translation>最近 12 周</translation>
+        </message>
+        <message>
+            <source>Last 12 months</source>
+            <translation>最近 12 个月</translation>
+        </message>
+        <message>
+            <source>This year</source>
+            <translation>今年</translation>
+        </message>
+        <message>
+            <source>Custom</source>
+            <translation>自定义</translation>
+        </message>
+        <message>
+            <source>By day</source>
+            <translation>按日</translation>
+        </message>
+        <message>
+            <source>By week</source>
+            <translation>按周</translation>
+        </message>
+        <message>
+            <source>By month</source>
+            <translation>按月</translation>
+        </message>
+        <message>
+            <source>Export to Excel…</source>
+            <translation>导出 Excel…</translation>
+        </message>
+        <message>
+            <source>Every report of this period, one sheet each</source>
+            <translation>导出这个期间的全部报表，每份报表一个工作表</translation>
+        </message>
+        <message>
+            <source>Period</source>
+            <translation>期间</translation>
+        </message>
+        <message>
+            <source>Gross profit</source>
+            <translation>毛利</translation>
+        </message>
+        <message>
+            <source>Stock value at cost</source>
+            <translation>库存成本金额</translation>
+        </message>
+        <message>
+            <source>Cash in slow movers</source>
+            <translation>滞销品占用资金</translation>
+        </message>
+        <message>
+            <source>Sales lost to stock-outs (est.)</source>
+            <translation>断货少卖（估）</translation>
+        </message>
+        <message>
+            <source>No sales in this period.</source>
+            <translation>这个期间没有销售。</translation>
+        </message>
+        <message>
+            <source>by sales</source>
+            <translation>按销售额</translation>
+        </message>
+        <message>
+            <source>by units</source>
+            <translation>按销量</translation>
+        </message>
+        <message>
+            <source>by gross profit</source>
+            <translation>按毛利</translation>
+        </message>
+        <message>
+            <source>Nothing sold in this period.</source>
+            <translation>这个期间没有卖出商品。</translation>
+        </message>
+        <message>
+            <source>Rank</source>
+            <translation>排名</translation>
+        </message>
+        <message>
+            <source>No stock on the books.</source>
+            <translation>账上没有库存。</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
+        </message>
+        <message>
+            <source>No slow movers: everything in stock sold lately.</source>
+            <translation>没有滞销品：有库存的商品最近都卖出过。</translation>
+        </message>
+        <message>
+            <source>No sale in</source>
+            <translation>未卖出已超过</translation>
+        </message>
+        <message>
+            <source>Nothing ran out in this period.</source>
+            <translation>这个期间没有断货。</translation>
+        </message>
+        <message>
+            <source>No purchase orders were sent in this period.</source>
+            <translation>这个期间没有发出采购单。</translation>
+        </message>
+        <message>
+            <source>Reading the figures…</source>
+            <translation>正在读取数据…</translation>
+        </message>
+        <message>
+            <source>Figures of {period}.</source>
+            <translation>{period} 的数据。</translation>
+        </message>
+        <message>
+            <source>Same period last year</source>
+            <translation>去年同期</translation>
+        </message>
+        <message>
+            <source>Others</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>nothing to compare last year</source>
+            <translation>去年同期没有可比的数据</translation>
+        </message>
+        <message>
+            <source>{change} against last year</source>
+            <translation>比去年同期 {change}</translation>
+        </message>
+        <message>
+            <source>margin {margin}</source>
+            <translation>毛利率 {margin}</translation>
+        </message>
+        <message>
+            <source>{n} products in stock</source>
+            <translation>{n} 种商品有库存</translation>
+        </message>
+        <message>
+            <source>{what}, no sale in {days} days</source>
+            <translation>{what}，{days} 天没有卖出</translation>
+        </message>
+        <message>
+            <source>{n} products ran out</source>
+            <translation>{n} 种商品断过货</translation>
+        </message>
+        <message>
+            <source>reports {first} to {last}.xlsx</source>
+            <translation>报表 {first} 至 {last}.xlsx</translation>
+        </message>
+        <message>
+            <source>Export to Excel</source>
+            <translation>导出 Excel</translation>
+        </message>
+        <message>
+            <source>Exporting…</source>
+            <translation>正在导出…</translation>
+        </message>
+        <message>
+            <source>Saved {file}</source>
+            <translation>已保存 {file}</translation>
         </message>
     </context>
     <context>
@@ -1139,6 +2093,22 @@
             <translation>临期提醒提前</translation>
         </message>
         <message>
+            <source>Reorder defaults</source>
+            <translation>补货默认值</translation>
+        </message>
+        <message>
+            <source>Data folder</source>
+            <translation>数据文件夹</translation>
+        </message>
+        <message>
+            <source>Database</source>
+            <translation>数据库</translation>
+        </message>
+        <message>
+            <source>Backups</source>
+            <translation>备份</translation>
+        </message>
+        <message>
             <source>Wholesale catalog sources</source>
             <translation>批发货源</translation>
         </message>
@@ -1153,6 +2123,10 @@
         <message>
             <source>Restart Shop Desk to see the new language.</source>
             <translation>重新启动 Shop Desk 后即可看到新的语言。</translation>
+        </message>
+        <message>
+            <source>Restart Shop Desk to open the other database.</source>
+            <translation>重新启动 Shop Desk 以打开另一个数据库。</translation>
         </message>
         <message>
             <source>Nothing was saved: {error}</source>
@@ -1345,6 +2319,10 @@
         <message>
             <source>Archive</source>
             <translation>停用</translation>
+        </message>
+        <message>
+            <source>Print labels…</source>
+            <translation>打印价签…</translation>
         </message>
         <message>
             <source>Search: pinyin initials, name, barcode or short code (Ctrl+F)</source>

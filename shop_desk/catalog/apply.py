@@ -8,6 +8,11 @@ Offer rows are versioned by feed sequence (see db.models.Offer). Applying file N
   4. switch(): the checkpoint becomes N in one tiny transaction: the whole file appears;
   5. purge(): rows closed at or before the checkpoint are deleted, in batches.
 A crash between any two steps leaves the copy exactly at the old or the new sequence.
+
+Rows are plain tuples (decode.ROW_COLUMNS). On SQLite a BulkWriter stages them with
+executemany on one connection, in transactions of a few tens of milliseconds that give way to
+the shop's own writes (db.gate), so a checkout never waits long on a sync. The Session
+functions below serve PostgreSQL and small jobs.
 """
 
 from __future__ import annotations
@@ -20,18 +25,18 @@ from datetime import date
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from shop_desk.catalog.decode import PRICE, ROW_COLUMNS, row_of
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.clock import utcnow
+from shop_desk.db.engine import Database
 from shop_desk.db.models import (
-    Barcode,
     CatalogSource,
     Offer,
     OfferPrice,
     ProductOfferLink,
     Supplier,
 )
-from shop_desk.text import char_initials, search_text
 
 OFFERS = Offer.__table__
 PRICES = OfferPrice.__table__
@@ -82,44 +87,27 @@ def recover(session: Session, supplier_id: int, checkpoint: int | None) -> None:
     )
 
 
-def _row(supplier_id: int, sequence: int, record: OfferRecord, first_seen: date) -> dict:
-    return {
-        "supplier_id": supplier_id,
-        "sku": record.sku,
-        "valid_from": sequence,
-        "valid_to": None,
-        "gtin": record.gtin,
-        "name": record.name,
-        "name_initials": char_initials(record.name),
-        "search_text": search_text(f"{record.name} {record.sku}"),
-        "brand": record.brand,
-        "category": record.category,
-        "unit": record.unit,
-        "pack_size": record.pack_size,
-        "pack_name": record.pack_name,
-        "tiers": "[" + ",".join(f"[{p},{f}]" for p, f in record.tiers) + "]",
-        "price_fen": record.tiers[0][1],
-        "moq_packs": record.moq_packs,
-        "multiple_packs": record.multiple_packs,
-        "available_packs": record.available_packs,
-        "lead_time_days": record.lead_time_days,
-        "shelf_life_days": record.shelf_life_days,
-        "new_since": record.new_since,
-        "dropship": record.dropship,
-        "first_seen": first_seen,
-    }
+def _row_dict(supplier_id: int, sequence: int, row: tuple, first_seen: date) -> dict:
+    values = dict(zip(ROW_COLUMNS, row, strict=True))
+    if values["new_since"] is not None:
+        values["new_since"] = date.fromisoformat(values["new_since"])
+    values["dropship"] = bool(values["dropship"])
+    values.update(supplier_id=supplier_id, valid_from=sequence, valid_to=None)
+    values["first_seen"] = first_seen
+    return values
 
 
 def stage_batch(
     session: Session,
     supplier_id: int,
     sequence: int,
-    ops: dict[str, OfferRecord | None],
+    ops: dict[str, tuple | None],
     today: date,
 ) -> BatchResult:
-    """Stage one batch of a file at `sequence`: {sku: record to upsert, or None to delete}.
+    """Stage one batch of a file at `sequence`: {sku: row to upsert, or None to delete}.
 
     Later batches of the same file may restate a SKU: its staged row is then replaced.
+    (Any database; catalog.bulk does the same on SQLite with plain tuples.)
     """
     result = BatchResult()
     if not ops:
@@ -154,21 +142,21 @@ def stage_batch(
     if to_close:
         session.execute(update(OFFERS).where(OFFERS.c.id.in_(to_close)).values(valid_to=sequence))
     new_rows, prices = [], []
-    for sku, record in ops.items():
+    for sku, row in ops.items():
         old = before.get(sku)
-        if record is None:
+        if row is None:
             result.deletes += 1
             continue
         result.upserts += 1
-        new_rows.append(_row(supplier_id, sequence, record, old.first_seen if old else today))
-        if old is not None and old.price_fen != record.tiers[0][1]:
+        new_rows.append(_row_dict(supplier_id, sequence, row, old.first_seen if old else today))
+        if old is not None and old.price_fen != row[PRICE]:
             prices.append(
                 {
                     "supplier_id": supplier_id,
                     "sku": sku,
                     "sequence": sequence,
                     "day": today,
-                    "price_fen": record.tiers[0][1],
+                    "price_fen": row[PRICE],
                     "previous_fen": old.price_fen,
                 }
             )
@@ -182,62 +170,17 @@ def stage_batch(
     return result
 
 
-_ROW_COLUMNS = (
-    "supplier_id",
-    "sku",
-    "valid_from",
-    "valid_to",
-    "gtin",
-    "name",
-    "name_initials",
-    "search_text",
-    "brand",
-    "category",
-    "unit",
-    "pack_size",
-    "pack_name",
-    "tiers",
-    "price_fen",
-    "moq_packs",
-    "multiple_packs",
-    "available_packs",
-    "lead_time_days",
-    "shelf_life_days",
-    "new_since",
-    "dropship",
-    "first_seen",
-)
-_FRESH_INSERT = (
-    f"INSERT INTO offers ({', '.join(_ROW_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _ROW_COLUMNS)}) "
-    "ON CONFLICT (supplier_id, sku, valid_from) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _ROW_COLUMNS[4:])
-)
-
-
 def index_new_rows(session: Session, after_id: int) -> None:
     """Add offers inserted after `after_id` to the search index (SQLite only)."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    session.execute(
-        text(
-            "INSERT INTO offers_fts(rowid, search_text, name_initials, gtin) "
-            "SELECT id, search_text, name_initials, gtin FROM offers WHERE id > :after"
-        ),
-        {"after": after_id},
-    )
+    session.execute(text(INDEX_NEW_ROWS), {"after": after_id})
 
 
-def merge_index(session: Session, pages: int = 2000) -> bool:
-    """One bounded step of merging the search index; True while there is more to merge."""
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    before = session.connection().connection.driver_connection.total_changes
-    session.execute(
-        text("INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', :pages)"),
-        {"pages": pages},
-    )
-    return session.connection().connection.driver_connection.total_changes - before > 1
+INDEX_NEW_ROWS = (
+    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+    "SELECT id, search_text, name_initials FROM offers WHERE id > :after"
+)
 
 
 def _max_offer_id(session: Session) -> int:
@@ -249,36 +192,6 @@ def has_offers(session: Session, supplier_id: int) -> bool:
         session.scalar(select(OFFERS.c.id).where(OFFERS.c.supplier_id == supplier_id).limit(1))
         is not None
     )
-
-
-def stage_fresh(
-    session: Session,
-    supplier_id: int,
-    sequence: int,
-    ops: dict[str, OfferRecord | None],
-    today: date,
-) -> BatchResult:
-    """stage_batch for a supplier with no rows yet (a first sync), on SQLite: no look-ups of
-    earlier versions, one executemany of plain tuples. A SKU restated later in the same file
-    replaces its staged row (ON CONFLICT); a later delete removes it."""
-    raw = session.connection().connection.driver_connection
-    after = _max_offer_id(session)
-    rows, deletes = [], []
-    for sku, record in ops.items():
-        if record is None:
-            deletes.append((supplier_id, sku, sequence))
-            continue
-        row = _row(supplier_id, sequence, record, today)
-        row["new_since"] = row["new_since"].isoformat() if row["new_since"] else None
-        row["first_seen"] = today.isoformat()
-        rows.append(tuple(row[c] for c in _ROW_COLUMNS))
-    raw.executemany(_FRESH_INSERT, rows)
-    index_new_rows(session, after)
-    if deletes:
-        raw.executemany(
-            "DELETE FROM offers WHERE supplier_id = ? AND sku = ? AND valid_from = ?", deletes
-        )
-    return BatchResult(upserts=len(rows), deletes=len(deletes))
 
 
 def close_missing(session: Session, supplier_id: int, sequence: int) -> int:
@@ -315,69 +228,75 @@ def purge(session: Session, supplier_id: int, checkpoint: int, limit: int = 20_0
     return len(ids)
 
 
-def auto_link(session: Session, supplier_id: int) -> int:
+def auto_link(db: Database, supplier_id: int) -> int:
     """Link current offers to products whose barcode equals the offer's GTIN (idempotent).
 
     pack_size is base units per pack (CATALOG_FEED.md), whichever barcode the GTIN matched.
+    The matching is a read; only the new links take the write lock.
     """
-    from shop_desk.db.models import Product  # local: keeps the import list short
-
-    current = _current_offers(supplier_id)
-    pairs = session.execute(
-        select(Barcode.product_id, current.c.sku, current.c.pack_size)
-        .join(current, current.c.gtin == Barcode.code)
-        .join(Product, Product.id == Barcode.product_id)
-    ).all()
-    existing = set(
-        session.execute(
-            select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
-                ProductOfferLink.supplier_id == supplier_id
-            )
-        ).all()
-    )
-    added = 0
-    for product_id, sku, pack_size in pairs:
-        if (product_id, sku) in existing:
-            continue
-        session.add(
-            ProductOfferLink(
-                product_id=product_id,
-                supplier_id=supplier_id,
-                sku=sku,
-                units_per_pack=pack_size,
-                auto=True,
-            )
+    with db.session(write=False) as session:
+        # From the shop's barcodes to the offers' GTIN index: a few thousand look-ups, never
+        # a pass over a million offers.
+        pairs = session.execute(_GTIN_MATCHES, {"supplier_id": supplier_id}).all()
+        existing = set(
+            session.execute(
+                select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
+                    ProductOfferLink.supplier_id == supplier_id
+                )
+            ).all()
         )
-        existing.add((product_id, sku))
-        added += 1
+    new = {}
+    for product_id, sku, pack_size in pairs:
+        if (product_id, sku) not in existing:
+            new.setdefault((product_id, sku), pack_size)
+    added = 0
+    if not new:
+        return added
+    with db.session() as session:
+        linked = set(  # again inside the write: a link set by hand meanwhile stands
+            session.execute(
+                select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
+                    ProductOfferLink.supplier_id == supplier_id
+                )
+            ).all()
+        )
+        for (product_id, sku), pack_size in new.items():
+            if (product_id, sku) in linked:
+                continue
+            session.add(
+                ProductOfferLink(
+                    product_id=product_id,
+                    supplier_id=supplier_id,
+                    sku=sku,
+                    units_per_pack=pack_size,
+                    auto=True,
+                )
+            )
+            added += 1
     return added
 
 
-def _current_offers(supplier_id: int):
-    checkpoint = (
-        select(CatalogSource.sequence)
-        .where(CatalogSource.supplier_id == supplier_id)
-        .scalar_subquery()
-    )
-    return (
-        select(OFFERS)
-        .where(
-            OFFERS.c.supplier_id == supplier_id,
-            OFFERS.c.valid_from <= checkpoint,
-            or_(OFFERS.c.valid_to.is_(None), OFFERS.c.valid_to > checkpoint),
-        )
-        .subquery()
+_GTIN_MATCHES = text(
+    "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
+    "JOIN products p ON p.id = b.product_id "
+    "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
+    "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
+    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+)
+
+
+def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple | None]:
+    """Parsed records in file order -> {sku: row of its last state, or None if deleted}."""
+    return group_rows(
+        (value, None) if op == "delete" else (value.sku, row_of(value)) for op, value in batch
     )
 
 
-def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, OfferRecord | None]:
-    """Parsed records in file order -> {sku: last state}; a later line for a SKU wins."""
-    ops: dict[str, OfferRecord | None] = {}
-    for op, value in batch:
-        if op == "delete":
-            ops.pop(value, None)
-            ops[value] = None
-        else:
-            ops.pop(value.sku, None)
-            ops[value.sku] = value
+def group_rows(pairs: Iterable[tuple[str, tuple | None]]) -> dict[str, tuple | None]:
+    """(sku, row or None) in file order -> {sku: last state}: a later line for a SKU wins."""
+    ops: dict[str, tuple | None] = {}
+    for sku, row in pairs:
+        ops.pop(sku, None)  # keep file order: the SKU moves to where it was last stated
+        ops[sku] = row
     return ops

@@ -15,6 +15,7 @@ from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 
 CHUNK = 1 << 16
+BLOCK = 1 << 20  # decompressed bytes a parser takes at a time
 
 
 def sha256_file(path: Path) -> str:
@@ -67,17 +68,27 @@ def write_ndjson_gz(path: Path, objects: Iterable[dict]) -> tuple[int, int]:
 def iter_gzip_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes]]:
     """(line number, raw line) from a gzip file, refusing more than max_bytes decompressed
     (a decompression bomb), a truncated stream or bytes that are not gzip."""
+    for first, block in iter_gzip_blocks(path, max_bytes):
+        for offset, line in enumerate(block.split(b"\n")):
+            yield first + offset, line
+
+
+def iter_gzip_blocks(
+    path: Path, max_bytes: int, block_bytes: int = BLOCK
+) -> Iterator[tuple[int, bytes]]:
+    """(number of its first line, block of whole lines without the last newline), blocks of
+    about block_bytes, with the checks of iter_gzip_lines: a parser takes a block at a time."""
     try:
-        yield from _gzip_lines(path, max_bytes)
+        yield from _gzip_blocks(path, max_bytes, block_bytes)
     except zlib.error:
         raise InputError(tr("A feed file is truncated or not gzip (refused).")) from None
 
 
-def _gzip_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes]]:
+def _gzip_blocks(path: Path, max_bytes: int, block_bytes: int) -> Iterator[tuple[int, bytes]]:
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     produced = 0
-    pending = b""
-    line_no = 0
+    pending = bytearray()
+    line_no = 1
     with path.open("rb") as handle:
         while True:
             block = handle.read(CHUNK)
@@ -89,10 +100,13 @@ def _gzip_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes]]:
                 if produced > max_bytes:
                     raise InputError(tr("A feed file unpacks to more than it should (refused)."))
                 pending += data
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    line_no += 1
-                    yield line_no, line
+                if len(pending) >= block_bytes:
+                    cut = pending.rfind(b"\n")
+                    if cut >= 0:
+                        whole = bytes(pending[:cut])
+                        del pending[: cut + 1]
+                        yield line_no, whole
+                        line_no += whole.count(b"\n") + 1
                 if not inflater.unconsumed_tail:
                     break
                 data = inflater.decompress(inflater.unconsumed_tail, CHUNK * 16)
@@ -100,8 +114,8 @@ def _gzip_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes]]:
                 raise InputError(tr("A feed file has data after its end (refused)."))
     if not inflater.eof:
         raise InputError(tr("A feed file is truncated or not gzip (refused)."))
-    tail = inflater.flush()
-    pending += tail
+    pending += inflater.flush()
+    if pending.endswith(b"\n"):
+        del pending[-1:]
     if pending.strip():
-        line_no += 1
-        yield line_no, pending
+        yield line_no, bytes(pending)

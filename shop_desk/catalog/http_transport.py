@@ -15,9 +15,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import TimeoutError as TimeoutStateError
 from urllib3.util.retry import Retry
 
-from shop_desk import __version__
 from shop_desk.catalog.manifest import FeedFile, safe_relative_path
-from shop_desk.catalog.transport import Cancelled, size_error
+from shop_desk.catalog.transport import USER_AGENT, Cancelled, size_error
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 
@@ -27,7 +26,6 @@ MAX_RETRY_AFTER = 60.0  # a server asking for longer is told "later" by the owne
 RESUME_ATTEMPTS = 3
 # Small enough that a dropped connection loses little; a resume starts after the last block.
 STREAM_CHUNK = 16 << 10
-USER_AGENT = f"ShopDesk/{__version__} (catalog-feed/1)"
 KEYRING_SERVICE = "ShopDesk"
 _sessions: dict[str, requests.Session] = {}
 _lock = threading.Lock()

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, column, exists, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 
+from shop_desk.catalog import search
 from shop_desk.db.models import (
     CatalogSource,
     Offer,
@@ -17,7 +18,7 @@ from shop_desk.db.models import (
     ProductOfferLink,
     Supplier,
 )
-from shop_desk.text import normalize, search_tokens
+from shop_desk.text import normalize
 
 # The current_offers view (migration 0002), described for SQLAlchemy Core: the columns the
 # view had when it was made (a PostgreSQL view keeps the columns of its creation).
@@ -67,25 +68,9 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def fts_expression(term: str) -> str | None:
-    """An FTS5 query for offers_fts: every word must match; Chinese words as phrases of
-    single-character tokens, Latin words and digits as prefixes of initials, GTIN, names or
-    item numbers."""
-    parts = []
-    for word in term.split():
-        tokens = search_tokens(word)
-        if not tokens:
-            continue
-        if len(tokens) == 1 and tokens[0].isascii():
-            token = tokens[0]
-            other = "gtin" if token.isdigit() else "name_initials"
-            parts.append(f'({other} : "{token}"* OR search_text : "{token}"*)')
-        else:
-            parts.append('search_text : "' + " ".join(tokens) + '"')
-    return " AND ".join(parts) or None
-
-
 def _query(term: str, dialect: str = "sqlite") -> Select:
+    """Current offers matching every word of `term` (any order; search.find is the fast
+    first page on SQLite)."""
     stmt = select(
         current_offers,
         Supplier.name.label("supplier_name"),
@@ -96,15 +81,19 @@ def _query(term: str, dialect: str = "sqlite") -> Select:
     if not term:
         return stmt
     if dialect == "sqlite":
-        expression = fts_expression(term)
-        if expression is None:
-            return stmt
-        matches = (
-            select(literal_column("rowid"))
-            .select_from(text("offers_fts"))
-            .where(text("offers_fts MATCH :fts").bindparams(fts=expression))
-        )
-        return stmt.where(CO.id.in_(matches))
+        query = search.parse(term)
+        for i, phrase in enumerate(query.phrases):
+            stmt = stmt.where(CO.id.in_(_fts_rowids(phrase, f"p{i}")))
+        for i, word in enumerate(query.words):
+            prefix = _escape(word) + "%"
+            stmt = stmt.where(
+                or_(
+                    CO.gtin.like(prefix, escape="\\"),
+                    CO.sku.like(prefix, escape="\\"),
+                    CO.id.in_(_fts_rowids(f'"{word}"*', f"w{i}")),
+                )
+            )
+        return stmt
     like = "%" + _escape(term) + "%"
     prefix = _escape(term.replace(" ", "")) + "%"
     return stmt.where(
@@ -114,6 +103,14 @@ def _query(term: str, dialect: str = "sqlite") -> Select:
             CO.gtin.like(prefix, escape="\\"),
             func.lower(CO.sku).like(prefix, escape="\\"),
         )
+    )
+
+
+def _fts_rowids(expression: str, name: str):
+    return (
+        select(literal_column("rowid"))
+        .select_from(text("offers_fts"))
+        .where(text(f"offers_fts MATCH :{name}").bindparams(**{name: expression}))
     )
 
 
@@ -127,13 +124,24 @@ def search_offers(
     limit: int = 100,
     offset: int = 0,
     today: date | None = None,
-    sort: str = "name",
+    sort: str | None = None,
     descending: bool = False,
 ) -> list[OfferRow]:
-    stmt = _filtered(_query(query, _dialect(session)), source_id, linked, new_within_days, today)
-    key = SORT_KEYS.get(sort, SORT_KEYS["name"])
-    stmt = stmt.order_by(key.desc() if descending else key, CO.supplier_id, CO.sku)
-    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    """A page of current offers. Without `sort`, a query's matches come in match order (the
+    fast way over a million offers) and the whole list by supplier and SKU."""
+    dialect = _dialect(session)
+    if sort is None and dialect == "sqlite" and normalize(query):
+        since = _since(new_within_days, today)
+        filters = search.Filters(source_id, linked, since)
+        rows = search.find(session, query, filters, limit, offset)
+    else:
+        stmt = _filtered(_query(query, dialect), source_id, linked, new_within_days, today)
+        if sort is None:
+            stmt = stmt.order_by(CO.supplier_id, CO.sku)
+        else:
+            key = SORT_KEYS.get(sort, SORT_KEYS["name"])
+            stmt = stmt.order_by(key.desc() if descending else key, CO.supplier_id, CO.sku)
+        rows = session.execute(stmt.limit(limit).offset(offset)).all()
     links = _links(session, [(r.supplier_id, r.sku) for r in rows])
     return [_row(r, links.get((r.supplier_id, r.sku), [])) for r in rows]
 
@@ -167,10 +175,16 @@ def _filtered(stmt: Select, source_id, linked, new_within_days, today) -> Select
         stmt = stmt.where(is_linked)
     elif linked is False:
         stmt = stmt.where(~is_linked)
-    if new_within_days is not None:
-        since = (today or date.today()) - timedelta(days=new_within_days)
+    since = _since(new_within_days, today)
+    if since is not None:
         stmt = stmt.where(or_(CO.new_since >= since, CO.first_seen >= since))
     return stmt
+
+
+def _since(new_within_days: int | None, today: date | None) -> date | None:
+    if new_within_days is None:
+        return None
+    return (today or date.today()) - timedelta(days=new_within_days)
 
 
 def _links(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:

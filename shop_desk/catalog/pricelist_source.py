@@ -12,9 +12,16 @@ from shop_desk.catalog import apply
 from shop_desk.catalog.files import sha256_file
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.pricelist import read_price_list, read_supplier, supplier_file_for
-from shop_desk.catalog.sync import SyncOutcome, _save_report, apply_sequence
+from shop_desk.catalog.sync import (
+    SyncOutcome,
+    _save_report,
+    apply_sequence,
+    records_as_batches,
+    recover,
+)
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database
+from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource
 from shop_desk.errors import InputError, NotFoundError
 from shop_desk.i18n import tr
@@ -28,6 +35,7 @@ def _supplier_for(source: CatalogSource, path: Path) -> SupplierInfo:
     return SupplierInfo(code=f"pricelist-{source.id}", name=source.name)
 
 
+@exclusive_job("catalog-sync")
 def sync_price_list(
     db: Database, source_id: int, *, cancel: threading.Event | None = None
 ) -> Iterator[Progress]:
@@ -52,8 +60,8 @@ def sync_price_list(
         with db.session() as session:
             source = session.get(CatalogSource, source_id)
             supplier = apply.upsert_supplier(session, source, _supplier_for(source, path))
-            apply.recover(session, supplier.id, source.sequence)
             supplier_id = supplier.id
+        recover(db, supplier_id, checkpoint)
         sequence = (checkpoint or 0) + 1
         yield Progress(1, 3, tr("Downloading and applying…"))
         parsed = (("upsert", record) for record in price_list.records)
@@ -62,15 +70,14 @@ def sync_price_list(
             source_id,
             supplier_id,
             sequence,
-            parsed,
+            records_as_batches(parsed),
             snapshot=True,
             etag=digest,
             cancel=cancel,
             outcome=outcome,
         )
         outcome.status, outcome.to_sequence, outcome.files = "updated", sequence, 1
-        with db.session() as session:
-            outcome.links = apply.auto_link(session, supplier_id)
+        outcome.links = apply.auto_link(db, supplier_id)
     except InputError as exc:
         with db.session() as session:
             session.get(CatalogSource, source_id).last_error = str(exc)[:2000]

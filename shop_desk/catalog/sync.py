@@ -11,18 +11,21 @@ import json
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from shop_desk.catalog import apply
-from shop_desk.catalog.files import iter_gzip_lines
+from shop_desk.catalog import apply, bulk, quick_check
+from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
-from shop_desk.catalog.records import RecordError, parse_record
+from shop_desk.catalog.parsing import decoded_batches
 from shop_desk.catalog.transport import Cancelled, FolderTransport, Transport, size_error
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.engine import Database
+from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource, SyncReport
 from shop_desk.errors import InputError, NotFoundError
 from shop_desk.i18n import tr
@@ -33,6 +36,8 @@ MAX_REJECTS_KEPT = 1_000
 # A line of a feed is small; anything this much larger than the compressed file is a bomb.
 MAX_INFLATE_RATIO = 200
 MIN_INFLATE_LIMIT = 64 << 20
+# An unchanged feed refreshes the copy's age at most this often (the age is shown in minutes).
+CONFIRM_EVERY = timedelta(minutes=10)
 
 
 @dataclass
@@ -50,7 +55,7 @@ class SyncOutcome:
     rejected_count: int = 0
 
 
-def make_transport(source: CatalogSource) -> Transport:
+def make_transport(source: CatalogSource | _Source) -> Transport:
     if source.kind == "folder":
         return FolderTransport(Path(source.location))
     if source.kind == "http":
@@ -60,6 +65,7 @@ def make_transport(source: CatalogSource) -> Transport:
     raise InputError(tr("Source {name} is not a feed.", name=source.name))
 
 
+@exclusive_job("catalog-sync")  # one sync at a time, also across installations
 def sync_source(
     db: Database,
     source_id: int,
@@ -69,19 +75,23 @@ def sync_source(
     work_dir: Path | None = None,
 ) -> Iterator[Progress]:
     cancel = cancel or threading.Event()
-    with db.session() as session:
-        source = session.get(CatalogSource, source_id)
-        if source is None:
-            raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
-        source.last_attempt_at = utcnow()
-        checkpoint, etag = source.sequence, source.etag
-        transport = transport or make_transport(source)
+    source = _source(db, source_id)
+    checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
     outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
     yield Progress(0, 0, tr("Checking for updates…"))
+    if (
+        transport is None
+        and source.kind == "http"
+        and checkpoint is not None
+        and quick_check.unchanged(source.location, etag)
+    ):
+        _confirm(db, source_id, confirmed)
+        return outcome
+    transport = transport or make_transport(source)
     try:
         raw, new_etag = transport.get_manifest(etag if checkpoint is not None else None)
         if raw is None:
-            _remember_success(db, source_id)
+            _confirm(db, source_id, confirmed)
             return outcome
         manifest = parse_manifest(raw)
         supplier_id = _prepare(db, source_id, manifest)
@@ -110,24 +120,88 @@ def sync_source(
         if not files:
             with db.session() as session:
                 apply.switch(session, source_id, manifest.sequence, new_etag)
-        with db.session() as session:
-            outcome.links = apply.auto_link(session, supplier_id)
+        outcome.links = apply.auto_link(db, supplier_id)
     except Cancelled:
         outcome.status = "cancelled"
     except InputError as exc:
         _remember_failure(db, source_id, str(exc))
         _save_report(db, outcome, "failed", str(exc))
         raise
-    _save_report(db, outcome, outcome.status, "")
+    if outcome.status != "unchanged":
+        _save_report(db, outcome, outcome.status, "")
     return outcome
+
+
+@dataclass
+class _Source:
+    id: int
+    name: str
+    kind: str
+    location: str
+    sequence: int | None
+    etag: str | None
+    last_success_at: datetime | None
+
+
+def _source(db: Database, source_id: int) -> _Source:
+    """The source's state in one plain read: when nothing changed, this is most of the work
+    (no ORM session, nothing written)."""
+    with db.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT id, name, kind, location, sequence, etag, last_success_at "
+            "FROM catalog_sources WHERE id = " + ("?" if db.is_sqlite else "%(id)s"),
+            (source_id,) if db.is_sqlite else {"id": source_id},
+        ).first()
+    if row is None:
+        raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
+    confirmed = row[6]
+    if isinstance(confirmed, str):  # SQLite hands back text
+        confirmed = datetime.fromisoformat(confirmed)
+    return _Source(*row[:6], confirmed)
 
 
 def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
+        source.last_attempt_at = utcnow()
         supplier = apply.upsert_supplier(session, source, manifest.supplier)
-        apply.recover(session, supplier.id, source.sequence)
-        return supplier.id
+        supplier_id, checkpoint = supplier.id, source.sequence
+    tidy(db, source_id)  # what an earlier sync left, if nobody tidied after it
+    recover(db, supplier_id, checkpoint)
+    return supplier_id
+
+
+def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None) -> None:
+    """Housekeeping after a sync, once the owner has the new copy: delete the rows no reader
+    can see any more and finish merging the search index, in short transactions. The GUI
+    and the CLI run it after reporting a sync; what a cancel leaves, the next one does."""
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(CatalogSource.supplier_id, CatalogSource.sequence).where(
+                CatalogSource.id == source_id
+            )
+        ).first()
+    if row is None or row.supplier_id is None or row.sequence is None:
+        return
+    if db.is_sqlite:
+        with bulk.bulk_writer(db) as writer:
+            bulk.purge(writer, row.supplier_id, row.sequence, cancel)
+            bulk.merge_index(writer, cancel)
+        return
+    while cancel is None or not cancel.is_set():
+        with db.session() as session:
+            if not apply.purge(session, row.supplier_id, row.sequence):
+                break
+
+
+def recover(db: Database, supplier_id: int, checkpoint: int | None) -> None:
+    """Clear what an interrupted sync staged and did not switch in."""
+    if db.is_sqlite:
+        with bulk.bulk_writer(db) as writer:
+            bulk.recover(writer, supplier_id, checkpoint)
+    else:
+        with db.session() as session:
+            apply.recover(session, supplier_id, checkpoint)
 
 
 def _sync_file(
@@ -155,20 +229,26 @@ def _sync_file(
 
         transport.fetch(feed_file, path, on_bytes, cancel)
         _verify(path, feed_file)
-        yield received[0] // 2
+        half = feed_file.bytes // 2  # progress: downloading is the first half, applying the rest
+        yield half
         limit = max(MIN_INFLATE_LIMIT, feed_file.bytes * MAX_INFLATE_RATIO)
-        parsed = _parse_lines(iter_gzip_lines(path, limit), feed_file.path, snapshot, outcome)
-        apply_sequence(
-            db,
-            source_id,
-            supplier_id,
-            feed_file.sequence,
-            parsed,
-            snapshot=snapshot,
-            etag=etag,
-            cancel=cancel,
-            outcome=outcome,
+        batches = decoded_batches(
+            path, limit, snapshot=snapshot, size=feed_file.bytes, cancel=cancel
         )
+        expected = max(feed_file.records or 0, 1)
+        with closing(batches):
+            for staged in stage_sequence(
+                db,
+                source_id,
+                supplier_id,
+                feed_file.sequence,
+                _reported(batches, feed_file.path, outcome),
+                snapshot=snapshot,
+                etag=etag,
+                cancel=cancel,
+                outcome=outcome,
+            ):
+                yield half + (feed_file.bytes - half) * min(staged, expected) // expected
         yield feed_file.bytes
     except InputError:
         _discard(path)  # a bad file is fetched afresh next time
@@ -181,57 +261,81 @@ def _discard(path: Path) -> None:
     path.with_name(path.name + ".etag").unlink(missing_ok=True)
 
 
-def _parse_lines(lines, path: str, snapshot: bool, outcome: SyncOutcome):
-    for line_no, line in lines:
-        if not line.strip():
-            continue
-        try:
-            parsed = parse_record(json.loads(line))
-        except (RecordError, ValueError) as exc:
-            _reject(outcome, path, line_no, exc)
-            continue
-        if snapshot and parsed[0] == "delete":
-            _reject(outcome, path, line_no, RecordError(tr("A snapshot may hold upserts only.")))
-            continue
-        yield parsed
+def _reported(batches, path: str, outcome: SyncOutcome) -> Iterator[list]:
+    """The pairs of each decoded batch; its rejected lines go to the sync report."""
+    for pairs, rejects in batches:
+        for line_no, why in rejects:
+            _reject(outcome, path, line_no, why)
+        yield pairs
 
 
-def apply_sequence(
-    db, source_id, supplier_id, sequence, parsed, *, snapshot, etag, cancel, outcome: SyncOutcome
-) -> None:
-    """Stage parsed records at `sequence` in short batches, then switch them in at once."""
-    today = shop_day(utcnow())
-    with db.session(write=False) as session:
-        fresh = db.is_sqlite and not apply.has_offers(session, supplier_id)
-    stage = apply.stage_fresh if fresh else apply.stage_batch
+def records_as_batches(parsed, size: int = BATCH) -> Iterator[list]:
+    """("upsert", OfferRecord) / ("delete", sku) items as batches of (sku, row or None)."""
     batch: list = []
-    for item in parsed:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
+    for op, value in parsed:
+        batch.append((value, None) if op == "delete" else (value.sku, row_of(value)))
+        if len(batch) >= size:
+            yield batch
             batch = []
-    _stage(db, stage, supplier_id, sequence, batch, today, outcome, cancel)
+    if batch:
+        yield batch
+
+
+def apply_sequence(db, source_id, supplier_id, sequence, batches, **kw) -> None:
+    """stage_sequence, run to its end."""
+    for _ in stage_sequence(db, source_id, supplier_id, sequence, batches, **kw):
+        pass
+
+
+def stage_sequence(
+    db, source_id, supplier_id, sequence, batches, *, snapshot, etag, cancel, outcome: SyncOutcome
+) -> Iterator[int]:
+    """Stage batches of (sku, row or None) at `sequence` in short transactions, then switch
+    them in at once. Yields the number of records staged so far, batch by batch."""
+    today = shop_day(utcnow())
+    if db.is_sqlite:
+        yield from _stage_sqlite(
+            db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
+        )
+        return
+    staged = 0
+    for pairs in batches:
+        if cancel.is_set():
+            raise Cancelled
+        with db.session() as session:
+            result = apply.stage_batch(
+                session, supplier_id, sequence, apply.group_rows(pairs), today
+            )
+        _count(outcome, result)
+        staged += len(pairs)
+        yield staged
     with db.session() as session:
         if snapshot:
             outcome.deletes += apply.close_missing(session, supplier_id, sequence)
         apply.switch(session, source_id, sequence, etag)
-    while True:
-        with db.session() as session:
-            if not apply.purge(session, supplier_id, sequence):
-                break
-    while True:  # short steps: a checkout at the counter slips in between
-        with db.session() as session:
-            if not apply.merge_index(session):
-                break
 
 
-def _stage(db, stage, supplier_id, sequence, batch, today, outcome: SyncOutcome, cancel) -> None:
-    if cancel.is_set():
-        raise Cancelled
-    if not batch:
-        return
-    with db.session() as session:
-        result = stage(session, supplier_id, sequence, apply.group_ops(batch), today)
+def _stage_sqlite(
+    db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
+) -> Iterator[int]:
+    staged = 0
+    with bulk.bulk_writer(db) as writer:
+        fresh = not bulk.has_offers(writer, supplier_id)
+        for pairs in batches:
+            if cancel.is_set():
+                raise Cancelled
+            result = bulk.stage(
+                writer, supplier_id, sequence, apply.group_rows(pairs), today, fresh=fresh
+            )
+            _count(outcome, result)
+            staged += len(pairs)
+            yield staged
+        if snapshot and not fresh:
+            outcome.deletes += bulk.close_missing(writer, supplier_id, sequence, cancel)
+        bulk.switch(writer, source_id, sequence, etag)
+
+
+def _count(outcome: SyncOutcome, result) -> None:
     outcome.upserts += result.upserts
     outcome.deletes += result.deletes
     outcome.price_changes += result.price_changes
@@ -255,23 +359,29 @@ def _verify(path: Path, feed_file: FeedFile) -> None:
         )
 
 
-def _reject(outcome: SyncOutcome, path: str, line: int, exc: Exception) -> None:
+def _reject(outcome: SyncOutcome, path: str, line: int, why: str) -> None:
     outcome.rejected_count += 1
     if len(outcome.rejected) < MAX_REJECTS_KEPT:
-        why = str(exc) if isinstance(exc, RecordError) else tr("Not valid JSON.")
         outcome.rejected.append({"file": path, "line": line, "why": why})
 
 
-def _remember_success(db: Database, source_id: int) -> None:
+def _confirm(db: Database, source_id: int, confirmed) -> None:
+    """The copy is current: refresh the age the owner sees only when it would show stale, so
+    checking an unchanged feed, the usual case, writes nothing."""
+    now = utcnow()
+    if confirmed is not None and now - confirmed < CONFIRM_EVERY:
+        return
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
-        source.last_success_at = utcnow()
+        source.last_success_at = source.last_attempt_at = now
         source.last_error = ""
 
 
 def _remember_failure(db: Database, source_id: int, message: str) -> None:
     with db.session() as session:
-        session.get(CatalogSource, source_id).last_error = message[:2000]
+        source = session.get(CatalogSource, source_id)
+        source.last_error = message[:2000]
+        source.last_attempt_at = utcnow()
 
 
 def _save_report(db: Database, outcome: SyncOutcome, status: str, message: str) -> None:

@@ -12,11 +12,13 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from shop_desk import __version__
 from shop_desk.catalog.manifest import FeedFile, safe_relative_path
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 
 CHUNK = 1 << 16
+USER_AGENT = f"ShopDesk/{__version__} (catalog-feed/1)"
 
 
 class Cancelled(Exception):

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,6 +78,19 @@ class Product(Base):
     )
 
 
+class ProductGram(Base):
+    """Every one- and two-character piece of a product's name (lower case, no spaces), kept
+    by triggers (migration 0005). Its key returns the shortest names first, so a fragment such
+    as 可乐 is an index range, not a scan of every name."""
+
+    __tablename__ = "product_grams"
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_len: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 class Barcode(Base):
     """A unit barcode (units=1) or a case barcode (units=24 sells 24 base units)."""
 
@@ -125,6 +139,12 @@ class StockMove(Base):
     __table_args__ = (Index("ix_moves_product_id", "product_id", "id"),)
 
 
+# Conditions of the partial indexes below; a query must repeat them word for word for SQLite
+# to use the index (shop_desk.reports.summary does).
+SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
+STOCKOUT_ROW = "out_of_stock"
+
+
 class DailySummary(Base):
     """Per product and shop day; reorder and reports read this, not millions of moves.
 
@@ -142,7 +162,30 @@ class DailySummary(Base):
     out_of_stock: Mapped[bool] = mapped_column(Boolean, default=False)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)  # from another till
 
-    __table_args__ = (Index("ix_summary_day", "day"),)
+    __table_args__ = (
+        Index("ix_summary_day", "day"),
+        # Reports read sales figures by day range from these indexes alone (covering), never
+        # from the table; rows of days without sales (receipts, write-offs) are left out.
+        Index(
+            "ix_summary_sales",
+            "day",
+            "product_id",
+            "units_sold",
+            "revenue_fen",
+            "cost_fen",
+            "imported",
+            sqlite_where=text(SALES_ROW),
+            postgresql_where=text(SALES_ROW),
+        ),
+        Index(
+            "ix_summary_stockouts",
+            "day",
+            "product_id",
+            "units_sold",
+            sqlite_where=text(STOCKOUT_ROW),
+            postgresql_where=text(STOCKOUT_ROW),
+        ),
+    )
 
 
 class Sale(Base):
@@ -272,7 +315,8 @@ class Offer(Base):
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
-    # The name as search tokens (text.search_text), indexed by offers_fts on SQLite.
+    # The name as search tokens (text.search_text), indexed with the initials by offers_fts
+    # on SQLite; GTIN and SKU are searched by prefix in their B-tree indexes.
     search_text: Mapped[str] = mapped_column(String(800), default="")
     brand: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(200), default="")
@@ -292,7 +336,8 @@ class Offer(Base):
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "sku", "valid_from"),
-        Index("ix_offers_current", "supplier_id", "valid_to", "sku"),
+        # Staged rows (valid_to NULL, valid_from > checkpoint), rows to close or to purge.
+        Index("ix_offers_versions", "supplier_id", "valid_to", "valid_from"),
     )
 
 
@@ -313,7 +358,10 @@ class OfferPrice(Base):
     price_fen: Mapped[int] = mapped_column(Money)
     previous_fen: Mapped[int] = mapped_column(Money)  # the price it replaced
 
-    __table_args__ = (Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),)
+    __table_args__ = (
+        Index("ix_offer_prices_sku_day", "supplier_id", "sku", "day"),
+        Index("ix_offer_prices_sequence", "supplier_id", "sequence"),
+    )
 
 
 class ProductOfferLink(Base):
@@ -355,3 +403,95 @@ class SyncReport(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     details: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{file, line, why}], capped
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- Purchase orders ----------------------------------------------------------------------
+
+
+class OrderStatus:
+    DRAFT = "draft"
+    SENT = "sent"
+    PARTLY_RECEIVED = "partly_received"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+    OPEN = (SENT, PARTLY_RECEIVED)  # ordered, goods still to come
+    ALL = (DRAFT, SENT, PARTLY_RECEIVED, RECEIVED, CANCELLED)
+
+
+class PurchaseOrder(Base):
+    """Lines for one supplier: draft -> sent -> partly_received -> received, or cancelled.
+
+    The supplier's name is copied in, so an order stays readable after its catalog source is
+    removed (the link to the supplier is then cleared, never the order).
+    """
+
+    __tablename__ = "purchase_orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the Idempotency-Key
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="SET NULL"), nullable=True
+    )
+    supplier_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.DRAFT, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=1)
+    member_tier: Mapped[str] = mapped_column(String(64), default="")
+    discount_bp: Mapped[int] = mapped_column(Integer, default=0)
+    subtotal_fen: Mapped[int] = mapped_column(Money, default=0)
+    discount_fen: Mapped[int] = mapped_column(Money, default=0)
+    shipping_fen: Mapped[int] = mapped_column(Money, default=0)
+    total_fen: Mapped[int] = mapped_column(Money, default=0)
+    remote_order_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    remote_status: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    # Month spend per supplier reads sent orders by supplier and time.
+    __table_args__ = (Index("ix_purchase_orders_supplier_sent", "supplier_id", "sent_at"),)
+
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="PurchaseOrderLine.id"
+    )
+
+
+class PurchaseOrderLine(Base):
+    """packs x units_per_pack base units at pack_price_fen a pack (before member discount).
+
+    Received units and their value (after the order's member discount) are caches of the
+    receipt moves whose reference is this line's (see purchasing.receiving).
+    """
+
+    __tablename__ = "purchase_order_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase_orders.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")  # the supplier's item name
+    pack_name: Mapped[str] = mapped_column(String(20), default="")
+    packs: Mapped[int] = mapped_column(Integer)
+    units_per_pack: Mapped[int] = mapped_column(Integer)
+    pack_price_fen: Mapped[int] = mapped_column(Money)
+    line_total_fen: Mapped[int] = mapped_column(Money)
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the offer's
+    received_units: Mapped[int] = mapped_column(Integer, default=0)
+    received_value_fen: Mapped[int] = mapped_column(Money, default=0)
+    received_pack_price_fen: Mapped[int | None] = mapped_column(Money, nullable=True)
+    order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+    @property
+    def ordered_units(self) -> int:
+        return self.packs * self.units_per_pack
+
+    @property
+    def outstanding_units(self) -> int:
+        return max(0, self.ordered_units - self.received_units)
+
+    @property
+    def received_unit_cost_fen(self) -> int:
+        """Average cost of one received base unit, rounded to fen (for display)."""
+        if self.received_units <= 0:
+            return 0
+        return (2 * self.received_value_fen + self.received_units) // (2 * self.received_units)

@@ -170,8 +170,13 @@ class Startup(QObject):
             self.probe = StartupProbe(self.window)
 
     def begin(self) -> None:
+        from shop_desk.gui import window_state
+
+        self.window.geometry_folder = self.folder
         screen = self.window.screen().availableGeometry()
-        if screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
+        if window_state.restore(self.window, self.folder):
+            self.window.show()  # restoreGeometry brings back a maximized window as such
+        elif screen.width() < 1300 or screen.height() < 840:  # a 1366 x 768 counter PC
             self.window.showMaximized()
         else:
             self.window.show()
@@ -190,10 +195,17 @@ class Startup(QObject):
             self.window.retranslate()
         self.ctx = AppContext(db, settings, self.tasks, Events(), self.folder, self.demo)
         self.window.attach(self.ctx)
+        from shop_desk.gui.reorder_jobs import RefitScheduler
+
+        self.refit = RefitScheduler(self.ctx)
         if self.probe is not None:
             self.probe.watch_ready(self.window.counter_page)
         if self.demo:
             QTimer.singleShot(0, lambda: fill_demo(self.ctx, self.window))
+        else:
+            from shop_desk.gui.auto_backup import AutoBackup
+
+            AutoBackup(self.ctx, parent=self.window).start()
 
     def failed(self, error: BaseException) -> None:
         if isinstance(error, ShopDeskError):
@@ -203,8 +215,30 @@ class Startup(QObject):
             text = QCoreApplication.translate(
                 "App", "The shop's data could not be opened: {error}"
             ).format(error=error)
+        if self._offer_local_data(text):
+            return
         QMessageBox.critical(self.window, "Shop Desk", text)
         self.exit_requested.emit(2)
+
+    def _offer_local_data(self, text: str) -> bool:
+        """The shared database chosen in Settings cannot be opened: offer this PC's own data
+        for this time, so the owner can still sell and fix the address in Settings."""
+        from shop_desk.local_config import stored_database_url
+
+        if not self.db_url or stored_database_url(self.folder) != self.db_url:
+            return False
+        question = QCoreApplication.translate(
+            "App",
+            "{error}\n\nOpen the shop's data on this PC instead, this time? "
+            "(Settings > Database changes the database for good.)",
+        ).format(error=text)
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        if QMessageBox.question(self.window, "Shop Desk", question, yes | no, no) != yes:
+            return False
+        self.db_url = None
+        folder = self.folder
+        self.tasks.run(lambda: open_storage(None, folder), self.opened, self.failed, write=True)
+        return True
 
 
 # --- demo shop ----------------------------------------------------------------------------

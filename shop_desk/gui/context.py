@@ -19,8 +19,10 @@ class Events(QObject):
     products_changed = Signal()  # a product was created, edited, archived or imported
     settings_changed = Signal()
     catalog_changed = Signal()  # a sync, a source added or removed, a link set
+    orders_changed = Signal()  # purchase orders created, sent, received or cancelled
     status_message = Signal(str)  # a transient sentence for the status bar
     progress = Signal(int, int, str)  # done, total (0 = unknown), message; done<0 = finished
+    backups_changed = Signal()  # a backup was written or restored
 
 
 @dataclass

@@ -9,6 +9,7 @@ database opens in a worker. Ctrl+1..7 switch pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx: AppContext | None = None
         self.pages: dict[str, QWidget] = {}
+        self.geometry_folder: Path | None = None  # where the size is remembered (run_gui sets it)
         self.setWindowIcon(app_icon())
         self.setWindowTitle(self.tr("Shop Desk"))
         self.resize(1280, 800)
@@ -161,7 +163,10 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget | None]] = {
             "counter": self._counter,
             "stock": self._stock,
+            "reorder": self._reorder,
+            "orders": self._orders,
             "catalog": self._catalog,
+            "reports": self._reports,
             "settings": self._settings,
         }
         page = factories.get(key, lambda: None)()
@@ -179,12 +184,27 @@ class MainWindow(QMainWindow):
             return None
         return StockPage(self.ctx)
 
+    def _reorder(self) -> QWidget:
+        from shop_desk.gui.pages.reorder import ReorderPage
+
+        return ReorderPage(self.ctx)
+
+    def _orders(self) -> QWidget:
+        from shop_desk.gui.pages.orders import OrdersPage
+
+        return OrdersPage(self.ctx)
+
     def _catalog(self) -> QWidget | None:
         try:
             from shop_desk.gui.catalog.page import CatalogPage
         except ImportError:
             return None
         return CatalogPage(self.ctx)
+
+    def _reports(self) -> QWidget:
+        from shop_desk.gui.pages.reports import ReportsPage
+
+        return ReportsPage(self.ctx)
 
     def _settings(self) -> QWidget:
         from shop_desk.gui.pages.settings import SettingsPage
@@ -212,10 +232,6 @@ class MainWindow(QMainWindow):
             "catalog": self.tr(
                 "Here you will browse your wholesalers' catalogs, kept up to date on this "
                 "computer: prices, quantity breaks, new arrivals and price drops."
-            ),
-            "reports": self.tr(
-                "Here you will see charts of sales, margins and stock value by day, week, month "
-                "and category, and this month's spend toward each supplier's next member tier."
             ),
         }
         return PlaceholderPage(self._titles()[key], what.get(key, ""))
@@ -247,3 +263,10 @@ class MainWindow(QMainWindow):
         else:
             self._busy_timer.stop()
             self.busy.hide()
+
+    def closeEvent(self, event) -> None:
+        if self.geometry_folder is not None:
+            from shop_desk.gui import window_state
+
+            window_state.save(self, self.geometry_folder)  # QSettings never raises on I/O
+        super().closeEvent(event)

@@ -1,12 +1,14 @@
 """`shop-desk --self-test`: the real window, a throw-away database, one sale typed as a cashier.
 
 Run by CI and by the frozen build after packaging, so it checks what packaging can break:
-the .qm translations and Qt's own, the icon, the migrations, the counter's keys, a commit.
+the .qm translations and Qt's own, the icon, the migrations, the counter's keys, a commit,
+pinyin search (pypinyin's data files), an online backup, the CA bundle, libpq and NumPy.
 The temporary folder has Chinese characters in its name on purpose (user names often do).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -64,12 +66,39 @@ def check_resources() -> None:
     check(not app_icon().isNull(), "the application icon is empty")
 
 
+def check_libraries() -> None:
+    """What the PyInstaller bundle must carry beside Qt (each has been left out by a spec)."""
+    import sqlite3
+
+    import numpy
+    import requests.certs
+
+    bundle = Path(requests.certs.where())
+    check(bundle.is_file() and bundle.stat().st_size > 1000, f"no CA certificates at {bundle}")
+    check(int(numpy.arange(4).sum()) == 6, "NumPy does not compute")
+    try:
+        import psycopg
+    except ImportError as exc:
+        if getattr(sys, "frozen", False):  # the bundle must carry it; a source install may not
+            raise SelfTestError(f"the PostgreSQL driver is missing: {exc}") from exc
+    else:
+        check(psycopg.pq.version() >= 100000, "libpq (PostgreSQL client library) is not loaded")
+    memory = sqlite3.connect(":memory:")
+    try:  # product and offer search use FTS5 with the trigram tokenizer
+        memory.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    except sqlite3.Error as exc:
+        raise SelfTestError(f"this SQLite has no FTS5 trigram: {exc}") from exc
+    finally:
+        memory.close()
+
+
 def run_self_test(app: QApplication) -> None:
     from shop_desk.gui.dialogs.error import ExceptionHook
 
     hook = ExceptionHook(show_dialogs=False).install()
     try:
         check_resources()
+        check_libraries()
         with tempfile.TemporaryDirectory(prefix="shop-desk-自检-") as tmp:
             _sell_once(app, Path(tmp) / "数据", hook)
     finally:
@@ -99,6 +128,7 @@ def _sell_once(app: QApplication, folder: Path, hook) -> None:
             _checkout_by_keys(app, window.counter_page)
             check(hook.count == 0, f"an error was raised:\n{hook.last_details}")
             _check_stock(db, product_id, code)
+            _check_search_and_backup(db, product_id, folder)
         finally:
             window.close()
             ctx.tasks.shutdown()
@@ -150,3 +180,14 @@ def _check_stock(db, product_id: int, code: str) -> None:
         check(lookup_code(session, code) is not None, "the barcode is not found after the sale")
         on_hand = get_product(session, product_id).on_hand
     check(on_hand == 3, f"stock should be 3 after selling 2 of 5, it is {on_hand}")
+
+
+def _check_search_and_backup(db, product_id: int, folder: Path) -> None:
+    from shop_desk.backup import backup_now, verify_backup
+    from shop_desk.inventory.search import search_products
+
+    with db.read() as session:
+        found = [p.id for p in search_products(session, "zjkqs")]  # 自检矿泉水 by initials
+    check(found == [product_id], f"pinyin search did not find the product: {found}")
+    copy = backup_now(db, folder / "备份", label="self-test")
+    verify_backup(copy)

@@ -26,13 +26,14 @@ Behaviour a shop owner can rely on (the CLI and the import dialog say the same):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from shop_desk.db.engine import STATISTICS_AFTER_ROWS, bulk_write_cache, refresh_statistics
 from shop_desk.db.models import Barcode, Product
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
@@ -48,9 +49,10 @@ from shop_desk.importing.columns import Header, Overrides, open_detected
 from shop_desk.importing.problems import Problems, RowError, refusal
 from shop_desk.importing.tabular import Row
 from shop_desk.inventory.products import (
+    ItemError,
     ProductData,
     clean,
-    create_product,
+    create_products,
     data_of,
     get_product,
     update_product,
@@ -579,16 +581,13 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
     # Held for the loop: the session's identity map keeps only weak references.
     matched = _preload(session, [r.product_id for r in rows if r.product_id is not None])
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    total = len(rows)
-    for done, row in enumerate(rows):
-        try:
-            counts[_apply_row(session, row)] += 1
-        except InputError as exc:
-            raise InputError(str(RowError(row.line, "", str(exc)))) from exc
-        if done % 200 == 0:
-            yield Progress(done, total, tr("Importing products…"))
-    yield Progress(total, total, tr("Importing products…"))
+    with bulk_write_cache(session.connection()):
+        yield from _write_rows(session, rows, counts)
     del matched
+    if counts["created"] + counts["updated"] >= STATISTICS_AFTER_ROWS:
+        refresh_statistics(session.connection(), ("products", "barcodes", "product_grams"))
+    total = len(rows)
+    yield Progress(total, total, tr("Importing products…"))
     return ImportResult(
         counts["created"],
         counts["updated"],
@@ -598,6 +597,29 @@ def iter_apply_products(session: Session, preview: ProductImportPreview) -> Job[
         ),
         counts["unchanged"],
     )
+
+
+_CREATE_BATCH = 1000  # new products per create_products call (progress between calls)
+
+
+def _write_rows(session: Session, rows: list[ProductRow], counts: dict) -> Iterator[Progress]:
+    total = len(rows)
+    new = [row for row in rows if row.product_id is None]
+    for start in range(0, len(new), _CREATE_BATCH):  # new products in bulk: most of a file
+        batch = new[start : start + _CREATE_BATCH]
+        try:
+            create_products(session, [row.data for row in batch])
+        except ItemError as exc:
+            raise InputError(str(RowError(batch[exc.index].line, "", str(exc)))) from exc
+        counts["created"] += len(batch)
+        yield Progress(counts["created"], total, tr("Importing products…"))
+    for done, row in enumerate(r for r in rows if r.product_id is not None):
+        try:
+            counts[_apply_row(session, row)] += 1
+        except InputError as exc:
+            raise InputError(str(RowError(row.line, "", str(exc)))) from exc
+        if done % 200 == 0:
+            yield Progress(counts["created"] + done, total, tr("Importing products…"))
 
 
 def _preload(session: Session, ids: list[int]) -> list[Product]:
@@ -611,9 +633,6 @@ def _preload(session: Session, ids: list[int]) -> list[Product]:
 
 
 def _apply_row(session: Session, row: ProductRow) -> str:
-    if row.product_id is None:
-        create_product(session, row.data)
-        return "created"
     stored = data_of(get_product(session, row.product_id))
     merged = _merged(stored, row)
     if _same(merged, stored):

@@ -42,6 +42,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from shop_desk.clock import shop_day, utcnow
+from shop_desk.db.engine import STATISTICS_AFTER_ROWS, refresh_statistics
 from shop_desk.db.models import Barcode, DailySummary, Product
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
@@ -549,6 +550,8 @@ def iter_apply_sales(session: Session, preview: SalesImportPreview) -> Job[Impor
         session.execute(update(DailySummary), batch)  # by primary key (product_id, day)
         done += len(batch)
         yield Progress(done, total, tr("Importing sales history…"))
+    if total >= STATISTICS_AFTER_ROWS:
+        refresh_statistics(session.connection(), ("daily_summary",))
     return ImportResult(
         len(new),
         len(old),

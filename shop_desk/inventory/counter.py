@@ -6,14 +6,21 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import Product, Sale, SaleLine
 from shop_desk.errors import InputError, NotFoundError
 from shop_desk.i18n import tr
-from shop_desk.inventory.ledger import MoveKind, lock_product, post_move
+from shop_desk.inventory.ledger import (
+    MoveKind,
+    Outgoing,
+    lock_product,
+    lock_products,
+    post_move,
+    post_outgoing,
+)
 from shop_desk.money import MAX_PRICE_FEN, format_fen, mul_div_round
 
 MAX_LINE_QTY = 9999
@@ -102,13 +109,18 @@ class Receipt:
     oversold: list[str]  # names of products sold past what the books held
 
 
+_INSERT_SALE = insert(Sale.__table__)
+_INSERT_LINES = insert(SaleLine.__table__)
+
+
 def checkout(
     session: Session, cart: Cart, paid_fen: int | None = None, *, at: datetime | None = None
 ) -> Receipt:
     """Record the sale, its stock moves and summaries in the caller's transaction.
 
     paid_fen=None means exact cash (or another payment). The caller commits once, so the
-    sale is either wholly written or not at all.
+    sale is either wholly written or not at all. A fixed number of statements whatever the
+    number of lines (ledger.post_outgoing): the ORM's flush per line was most of the time.
     """
     if not cart.lines:
         raise InputError(tr("The sale is empty: scan a product first."))
@@ -123,45 +135,49 @@ def checkout(
             )
         )
     at = at or utcnow()
-    sale = Sale(
-        uuid=str(uuid.uuid4()),
-        kind="sale",
-        created_at=at,
-        shop_day=shop_day(at),
-        total_fen=total,
-        paid_fen=paid,
-        change_fen=paid - total,
+    session.flush()  # anything the caller changed goes first
+    conn = session.connection()
+    lines = sorted(cart.lines, key=lambda item: item.product_id)
+    products = lock_products(conn, [line.product_id for line in lines])
+    oversold, on_hand = [], {pid: row.on_hand for pid, row in products.items()}
+    for line in lines:
+        if line.qty > on_hand[line.product_id]:
+            oversold.append(products[line.product_id].name)
+        on_hand[line.product_id] -= line.qty
+    sale = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "sale",
+        "original_sale_id": None,
+        "created_at": at,
+        "shop_day": shop_day(at),
+        "total_fen": total,
+        "paid_fen": paid,
+        "change_fen": paid - total,
+        "oversold": bool(oversold),
+        "voided": False,
+        "note": "",
+    }
+    sale_id = conn.execute(_INSERT_SALE, sale).inserted_primary_key[0]
+    items = [Outgoing(line.product_id, line.qty, line.total_fen) for line in lines]
+    posted = post_outgoing(conn, products, MoveKind.SALE, items, reference=f"sale:{sale_id}", at=at)
+    conn.execute(
+        _INSERT_LINES,
+        [
+            {
+                "sale_id": sale_id,
+                "product_id": line.product_id,
+                "qty": line.qty,
+                "unit_price_fen": line.unit_price_fen,
+                "line_total_fen": line.total_fen,
+                "cost_fen": cost,
+                "returned_qty": 0,
+                "original_line_id": None,
+            }
+            for line, cost in zip(lines, posted.costs, strict=True)
+        ],
     )
-    session.add(sale)
-    session.flush()
-    oversold: list[str] = []
-    # Lock products in id order: two counters selling the same items never deadlock.
-    for line in sorted(cart.lines, key=lambda item: item.product_id):
-        product = lock_product(session, line.product_id)
-        if line.qty > product.on_hand:
-            oversold.append(product.name)
-        move = post_move(
-            session,
-            product,
-            MoveKind.SALE,
-            -line.qty,
-            revenue_fen=line.total_fen,
-            reference=f"sale:{sale.id}",
-            at=at,
-        )
-        session.add(
-            SaleLine(
-                sale_id=sale.id,
-                product_id=product.id,
-                qty=line.qty,
-                unit_price_fen=line.unit_price_fen,
-                line_total_fen=line.total_fen,
-                cost_fen=-move.value_fen,
-            )
-        )
-    sale.oversold = bool(oversold)
-    session.flush()
-    return Receipt(sale.id, total, paid, paid - total, oversold)
+    posted.refresh(session)
+    return Receipt(sale_id, total, paid, paid - total, oversold)
 
 
 def get_sale(session: Session, sale_id: int) -> Sale:

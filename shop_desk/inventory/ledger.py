@@ -12,12 +12,16 @@ cost (incoming_change), so the average never turns negative.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import DailySummary, Lot, Product, StockMove
@@ -195,41 +199,206 @@ def summary_delta(kind: str, qty: int, value_fen: int, revenue_fen: int) -> tupl
     return 0, 0, 0
 
 
-def _upsert_insert(dialect: str):
+@cache
+def summary_upsert(dialect: str):
+    """INSERT .. ON CONFLICT that adds one move's figures to its day (built once per dialect:
+    building it per move cost more than running it)."""
     # Imported on first use: the PostgreSQL dialect costs start-up time on a SQLite shop.
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as upsert
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    table = DailySummary.__table__
+    stmt = upsert(table)
+    new = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.product_id, table.c.day],
+        set_={
+            "units_sold": table.c.units_sold + new.units_sold,
+            "revenue_fen": table.c.revenue_fen + new.revenue_fen,
+            "cost_fen": table.c.cost_fen + new.cost_fen,
+            "closing_on_hand": new.closing_on_hand,
+            "out_of_stock": new.out_of_stock,
+        },
+    )
+
+
+def summary_row(
+    product_id: int, day: date, kind: str, qty: int, value: int, revenue: int, on_hand: int
+) -> dict:
+    """Parameters of summary_upsert for one move that left `on_hand`."""
+    units, revenue_add, cost_add = summary_delta(kind, qty, value, revenue)
+    return {
+        "product_id": product_id,
+        "day": day,
+        "units_sold": units,
+        "revenue_fen": revenue_add,
+        "cost_fen": cost_add,
+        "closing_on_hand": on_hand,
+        "out_of_stock": on_hand <= 0,
+        "imported": False,
+    }
 
 
 def _summarise(
     session: Session, product: Product, kind: str, qty: int, value: int, revenue: int, day: date
 ) -> None:
-    units, revenue_add, cost_add = summary_delta(kind, qty, value, revenue)
-    values = {
-        "product_id": product.id,
-        "day": day,
-        "units_sold": units,
-        "revenue_fen": revenue_add,
-        "cost_fen": cost_add,
-        "closing_on_hand": product.on_hand,
-        "out_of_stock": product.on_hand <= 0,
-        "imported": False,
-    }
-    table = DailySummary.__table__
-    insert = _upsert_insert(session.get_bind().dialect.name)(table)
-    stmt = insert.values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.product_id, table.c.day],
-        set_={
-            "units_sold": table.c.units_sold + units,
-            "revenue_fen": table.c.revenue_fen + revenue_add,
-            "cost_fen": table.c.cost_fen + cost_add,
-            "closing_on_hand": product.on_hand,
-            "out_of_stock": product.on_hand <= 0,
-        },
-    )
     session.flush()  # the product row first: the summary's closing figure comes from it
-    session.execute(stmt)
+    row = summary_row(product.id, day, kind, qty, value, revenue, product.on_hand)
+    conn = session.connection()
+    conn.execute(summary_upsert(conn.dialect.name), row)
+
+
+# ----------------------------------------------------------------------------- many at once
+
+
+@dataclass
+class Outgoing:
+    """One outgoing move of post_outgoing: units out (positive) and the money they brought."""
+
+    product_id: int
+    qty: int
+    revenue_fen: int = 0
+
+
+def lock_products(conn: Connection, ids: Sequence[int]) -> dict[int, Row]:
+    """Several products' stock figures, locked for update (in id order: two counters selling
+    the same items never deadlock). Raises InputError for an id that does not exist."""
+    wanted = sorted(set(ids))
+    found = {row.id: row for row in conn.execute(_LOCK_PRODUCTS, {"ids": wanted})}
+    for product_id in wanted:
+        if product_id not in found:
+            raise InputError(tr("Product {id} does not exist.", id=product_id))
+    return found
+
+
+# Statements built once: building them per checkout cost as much as running them.
+_P, _L = Product.__table__.c, Lot.__table__.c
+_LOCK_PRODUCTS = (
+    select(_P.id, _P.name, _P.on_hand, _P.stock_value_fen, _P.last_cost_fen)
+    .where(_P.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_P.id)
+    .with_for_update()
+)
+_OPEN_LOTS = (
+    select(_L.id, _L.product_id, _L.qty_left)
+    .where(_L.product_id.in_(bindparam("ids", expanding=True)), _L.qty_left > 0)
+    .order_by(_L.product_id, _L.expiry_date.is_(None), _L.expiry_date, _L.id)
+)
+_INSERT_MOVES = insert(StockMove.__table__)
+_UPDATE_STOCK = (
+    update(Product.__table__)
+    .where(Product.__table__.c.id == bindparam("b_id"))
+    .values(
+        on_hand=bindparam("b_on_hand"),
+        stock_value_fen=bindparam("b_value"),
+        updated_at=bindparam("b_at"),
+    )
+)
+_UPDATE_LOT = (
+    update(Lot.__table__)
+    .where(Lot.__table__.c.id == bindparam("b_id"))
+    .values(qty_left=bindparam("b_left"))
+)
+
+
+@dataclass
+class Posted:
+    """What post_outgoing wrote: each item's cost (fen, positive: the value that left the
+    shelf), the products' new (on hand, stock value), the lots' new quantities left."""
+
+    costs: list[int]
+    stock: dict[int, tuple[int, int]]
+    lots_left: dict[int, int]
+    at: datetime
+
+    def refresh(self, session: Session) -> None:
+        """Bring the session's loaded products and lots to the written figures, as if just
+        read (the rows were written with Core, behind the ORM's back)."""
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Product) and obj.id in self.stock:
+                on_hand, value = self.stock[obj.id]
+                set_committed_value(obj, "on_hand", on_hand)
+                set_committed_value(obj, "stock_value_fen", value)
+                set_committed_value(obj, "updated_at", self.at)
+            elif isinstance(obj, Lot) and obj.id in self.lots_left:
+                set_committed_value(obj, "qty_left", self.lots_left[obj.id])
+
+
+def post_outgoing(
+    conn: Connection,
+    products: dict[int, Row],
+    kind: MoveKind,
+    items: Sequence[Outgoing],
+    *,
+    reference: str = "",
+    at: datetime | None = None,
+) -> Posted:
+    """post_move for several outgoing moves at once, with the same rules and caches (on hand,
+    stock value, lots oldest first, daily summary), in a fixed number of statements whatever
+    the number of items. `products` comes from lock_products in this transaction.
+
+    Core statements only: products or lots loaded in the caller's session are stale until
+    Posted.refresh(session).
+    """
+    for item in items:
+        if not 0 < item.qty <= MAX_MOVE_QTY:
+            raise InputError(tr("A stock change must be a non-zero quantity below one million."))
+    at = at or utcnow()
+    day = shop_day(at)
+    lots = _open_lots_of(conn, [item.product_id for item in items])
+    stock = {pid: [row.on_hand, row.stock_value_fen] for pid, row in products.items()}
+    left_before = {lot.id: lot.qty_left for states in lots.values() for lot in states}
+    moves, summaries, costs = [], [], []
+    for item in items:
+        figures, row = stock[item.product_id], products[item.product_id]
+        cost = outgoing_value(figures[0], figures[1], row.last_cost_fen, item.qty)
+        consume_lots(lots.get(item.product_id, []), item.qty)
+        figures[0] -= item.qty
+        figures[1] -= cost
+        moves.append(
+            {
+                "product_id": item.product_id,
+                "kind": str(kind),
+                "qty": -item.qty,
+                "unit_cost_fen": mul_div_round(cost, 1, item.qty),
+                "value_fen": -cost,
+                "revenue_fen": item.revenue_fen,
+                "lot_id": None,
+                "reason": "",
+                "reference": reference[:64],
+                "note": "",
+                "created_at": at,
+                "shop_day": day,
+            }
+        )
+        summaries.append(
+            summary_row(item.product_id, day, kind, -item.qty, -cost, item.revenue_fen, figures[0])
+        )
+        costs.append(cost)
+    touched = sorted({item.product_id for item in items})
+    rows = [
+        {"b_id": p, "b_on_hand": stock[p][0], "b_value": stock[p][1], "b_at": at} for p in touched
+    ]
+    conn.execute(_UPDATE_STOCK, rows)
+    changed = [
+        {"b_id": lot.id, "b_left": lot.qty_left}
+        for states in lots.values()
+        for lot in states
+        if lot.qty_left != left_before[lot.id]
+    ]
+    if changed:
+        conn.execute(_UPDATE_LOT, changed)
+    conn.execute(_INSERT_MOVES, moves)
+    conn.execute(summary_upsert(conn.dialect.name), summaries)
+    stock_after = {p: (stock[p][0], stock[p][1]) for p in touched}
+    return Posted(costs, stock_after, {row["b_id"]: row["b_left"] for row in changed}, at)
+
+
+def _open_lots_of(conn: Connection, product_ids: list[int]) -> dict[int, list[LotState]]:
+    """Open lots per product, oldest first (as _open_lots), in one query."""
+    rows = conn.execute(_OPEN_LOTS, {"ids": sorted(set(product_ids))})
+    lots: dict[int, list[LotState]] = {}
+    for row in rows:
+        lots.setdefault(row.product_id, []).append(LotState(row.id, row.qty_left))
+    return lots

@@ -15,7 +15,7 @@ from shop_desk.i18n import tr
 from shop_desk.money import format_fen
 from shop_desk.reorder import basket, position
 from shop_desk.reorder.policy import EARLY, ORDER, PROBE, TOPUP, Plan, PlanLine
-from shop_desk.reorder.review import OrderLine
+from shop_desk.reorder.review import OrderLine, Supplier
 from shop_desk.reorder.sourcing import member_discount_bp
 
 
@@ -264,31 +264,33 @@ def _summaries(plan: Plan) -> list[SupplierSummary]:
     state = plan.state
     out = []
     for s in sorted({state.offers[ln.offer].supplier_id for ln in plan.lines}):
-        sup = state.suppliers[s]
-        spend = state.month_spend_fen.get(s, 0)
         subtotal, _ = basket.supplier_subtotal(plan, s)
-        t = basket.totals(sup, spend, subtotal)
-        after = spend + t.discounted_fen
-        bp_after = member_discount_bp(sup, after)
-        nxt = next(((sp, bp) for sp, bp in sup.member_tiers if sp > after), None)
-        out.append(
-            SupplierSummary(
-                supplier_id=s,
-                supplier_name=sup.name or s,
-                lines=sum(1 for ln in plan.lines if state.offers[ln.offer].supplier_id == s),
-                subtotal_fen=subtotal,
-                discount_bp=t.discount_bp,
-                discount_fen=subtotal - t.discounted_fen,
-                shipping_fen=t.shipping_fen,
-                missing_to_free_fen=t.missing_to_free_fen,
-                total_fen=t.total_fen,
-                month_spend_fen=spend,
-                month_spend_after_fen=after,
-                tier_bp_after=bp_after,
-                next_tier_missing_fen=None if nxt is None else nxt[0] - after,
-                next_tier_saving_fen=None
-                if nxt is None
-                else basket.round_half_even(subtotal * (nxt[1] - t.discount_bp), 10_000),
-            )
-        )
+        lines = sum(1 for ln in plan.lines if state.offers[ln.offer].supplier_id == s)
+        spend = state.month_spend_fen.get(s, 0)
+        out.append(summarise(state.suppliers[s], spend, subtotal, lines))
     return out
+
+
+def summarise(supplier: Supplier, spend_fen: int, subtotal_fen: int, lines: int) -> SupplierSummary:
+    """One supplier's order: discount at the month's spend, shipping, the next member tier."""
+    t = basket.totals(supplier, spend_fen, subtotal_fen)
+    after = spend_fen + t.discounted_fen
+    nxt = next(((sp, bp) for sp, bp in supplier.member_tiers if sp > after), None)
+    return SupplierSummary(
+        supplier_id=supplier.supplier_id,
+        supplier_name=supplier.name or supplier.supplier_id,
+        lines=lines,
+        subtotal_fen=subtotal_fen,
+        discount_bp=t.discount_bp,
+        discount_fen=subtotal_fen - t.discounted_fen,
+        shipping_fen=t.shipping_fen,
+        missing_to_free_fen=t.missing_to_free_fen,
+        total_fen=t.total_fen,
+        month_spend_fen=spend_fen,
+        month_spend_after_fen=after,
+        tier_bp_after=member_discount_bp(supplier, after),
+        next_tier_missing_fen=None if nxt is None else nxt[0] - after,
+        next_tier_saving_fen=None
+        if nxt is None
+        else basket.round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
+    )

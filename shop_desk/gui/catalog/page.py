@@ -168,7 +168,7 @@ class CatalogPage(QWidget):
                 query,
                 limit=request.limit,
                 offset=request.offset,
-                sort=request.sort_key or "name",
+                sort=request.sort_key,  # none chosen: match order, fast over a million
                 descending=request.descending,
                 **filters,
             )

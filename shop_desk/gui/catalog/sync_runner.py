@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from shop_desk.gui.context import AppContext
 from shop_desk.progress import Progress
@@ -24,14 +24,21 @@ class SyncRunner(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self._cancel: threading.Event | None = None
+        self._tidying: threading.Event | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Closing the program cancels a running sync, so it does not wait for the end of
+            # a long file (the files already switched in stay; staged rows are cleared later).
+            app.aboutToQuit.connect(self.cancel)
 
     @property
     def running(self) -> bool:
         return self._cancel is not None
 
     def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
+        for event in (self._cancel, self._tidying):
+            if event is not None:
+                event.set()
 
     def sync(self, source_ids: list[int] | None = None) -> bool:
         """Start a sync (all active sources when None). False if one is already running."""
@@ -52,11 +59,20 @@ class SyncRunner(QObject):
         self.ctx.events.progress.emit(progress.done, progress.total, progress.message)
 
     def _done(self, results: list) -> None:
-        self._cancel = None
+        cancel, self._cancel = self._cancel, None
         self.ctx.events.progress.emit(-1, 0, "")
         self.running_changed.emit(False)
         self.ctx.events.catalog_changed.emit()
         self.finished.emit(results)
+        updated = [outcome.source_id for _n, outcome, _e in results if _changed(outcome)]
+        if updated and cancel is not None and not cancel.is_set():
+            # Housekeeping after the owner has the new copy; quitting cancels it too.
+            self._tidying = cancel
+            db = self.ctx.db
+            self.ctx.tasks.run(lambda: _tidy_all(db, updated, cancel), self._tidied, self._tidied)
+
+    def _tidied(self, _result=None) -> None:
+        self._tidying = None
 
     def _failed(self, error: BaseException) -> None:
         self._done([("", None, str(error))])
@@ -93,6 +109,17 @@ def _sync_all(db, source_ids, cancel):
         except ShopDeskError as exc:
             results.append((name, None, str(exc)))
     return results
+
+
+def _changed(outcome) -> bool:
+    return outcome is not None and outcome.status != "unchanged"
+
+
+def _tidy_all(db, source_ids: list[int], cancel: threading.Event) -> None:
+    from shop_desk.catalog.sync import tidy
+
+    for source_id in source_ids:
+        tidy(db, source_id, cancel=cancel)
 
 
 def _relabel(job, name: str):

@@ -56,8 +56,11 @@ class CounterPage(QWidget):
         self.model.rejected.connect(self._refused)
         self.model.dataChanged.connect(lambda *_: self.update_totals())  # a quantity typed in
         self.busy = False  # a checkout is being written
+        self.last_sale_id: int | None = None  # the receipt Ctrl+P prints
         self._queued: list[str] = []  # scans that arrived while the sale was being written
         self._pick_query = ""
+        # Dialogs run through this hook, so a test can drive them without a modal loop.
+        self.exec_dialog = lambda dialog: dialog.exec()
         self._live = QTimer(self, singleShot=True, interval=180)
         self._live.timeout.connect(self._live_search)
         self._build()
@@ -165,7 +168,9 @@ class CounterPage(QWidget):
         self.last_amount = MoneyLabel(30, True)
         self.last_detail = QLabel()
         self.last_detail.setWordWrap(True)
-        for widget in (self.last_caption, self.last_amount, self.last_detail):
+        self.receipt_button = no_focus(QPushButton(self.tr("Print receipt (Ctrl+P)")))
+        self.receipt_button.clicked.connect(self.print_receipt)
+        for widget in (self.last_caption, self.last_amount, self.last_detail, self.receipt_button):
             box.addWidget(widget)
         frame.hide()
         return frame
@@ -178,6 +183,7 @@ class CounterPage(QWidget):
             (("F8",), self.open_returns),
             (("Esc",), self.escape),
             (("F2",), self.focus_scan),
+            (("Ctrl+P",), self.print_receipt),
         ):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot, context=context)
@@ -486,6 +492,7 @@ class CounterPage(QWidget):
         self.ctx.tasks.run(job, self._sold, self._not_sold, write=True)
 
     def _sold(self, receipt: Receipt) -> None:
+        self.last_sale_id = receipt.sale_id
         self.busy = False
         self.pay_box.setEnabled(True)
         self.pay_box.hide()
@@ -537,6 +544,18 @@ class CounterPage(QWidget):
         for text in queued:
             self.submit(text)
 
+    def print_receipt(self) -> None:
+        """The last sale's receipt, previewed, for the receipt printer or a PDF."""
+        if self.busy or self.last_sale_id is None:
+            return
+        from shop_desk.documents.receipts import load_receipt  # Qt printing only when used
+        from shop_desk.gui.printing.dialogs import ReceiptPrintDialog
+
+        with self.ctx.db.read() as session:
+            receipt = load_receipt(session, self.last_sale_id, self.ctx.settings)
+        self.exec_dialog(ReceiptPrintDialog(self.ctx, receipt, parent=self))
+        self.focus_scan()
+
     # --- returns --------------------------------------------------------------------------
     def open_returns(self) -> None:
         if self.busy:
@@ -545,6 +564,7 @@ class CounterPage(QWidget):
 
         dialog = SaleReturnDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.refund is not None:
+            self.last_sale_id = dialog.refund.id  # Ctrl+P prints the refund slip
             self.last_caption.setText(self.tr("Refund"))
             self.last_amount.set_fen(dialog.refund.change_fen)
             self.last_detail.setText(dialog.summary)

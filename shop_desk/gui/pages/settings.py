@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from shop_desk.errors import ShopDeskError
 from shop_desk.gui.context import AppContext
+from shop_desk.gui.pages.settings_sections import data_folder_of
 from shop_desk.gui.widgets import MessageLine
+from shop_desk.local_config import LocalConfig, load_local, normalize_url, save_local
 from shop_desk.settings import ShopSettings, save_settings
 
 
@@ -46,7 +48,9 @@ class SettingsPage(QWidget):
         self._language_section()
         self._shop_section()
         self._stock_section()
+        self._reorder_section()
         self._extra_sections()
+        self._installation_sections()
         self.sections.addStretch(1)
         outer.addLayout(self._save_row())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
@@ -93,6 +97,27 @@ class SettingsPage(QWidget):
         self.near_expiry_days.setMaximumWidth(160)
         form.addRow(self.tr("Warn about expiry within"), self.near_expiry_days)
 
+    def _reorder_section(self) -> None:
+        from shop_desk.gui.pages.settings_sections import ReorderSection
+
+        self.reorder = ReorderSection(self)
+        self.add_section(self.tr("Reorder defaults"), self.reorder)
+
+    def _installation_sections(self) -> None:
+        """This PC: where its data is, which database it opens, where its backups go."""
+        from shop_desk.gui.pages.settings_sections import (
+            BackupSection,
+            DatabaseSection,
+            DataFolderSection,
+        )
+
+        self.data_folder = DataFolderSection(self.ctx, self)
+        self.database = DatabaseSection(self.ctx, self)
+        self.backups = BackupSection(self.ctx, self)
+        self.add_section(self.tr("Data folder"), self.data_folder)
+        self.add_section(self.tr("Database"), self.database)
+        self.add_section(self.tr("Backups"), self.backups)
+
     def _extra_sections(self) -> None:
         try:  # catalog sources (wholesalers' feeds and price lists), when that part is installed
             from shop_desk.gui.catalog.sources_panel import SourcesPanel
@@ -123,15 +148,28 @@ class SettingsPage(QWidget):
         self.shop_address.setText(settings.shop_address)
         self.shop_phone.setText(settings.shop_phone)
         self.near_expiry_days.setValue(settings.near_expiry_days)
+        self.reorder.load(settings)
+        self.local = load_local(data_folder_of(self.ctx))
+        self.database.load(self.local)
+        self.backups.load(self.local)
 
     def collected(self) -> ShopSettings:
-        return replace(
+        settings = replace(
             self.ctx.settings,
             language=self.language.currentData(),
             shop_name=self.shop_name.text().strip(),
             shop_address=self.shop_address.text().strip(),
             shop_phone=self.shop_phone.text().strip(),
             near_expiry_days=self.near_expiry_days.value(),
+        )
+        return self.reorder.collect(settings)
+
+    def collected_local(self) -> LocalConfig:
+        """This PC's choices as they would be stored (InputError for a bad address)."""
+        url = self.database.url.text().strip()
+        return LocalConfig(
+            database_url=normalize_url(url) if url else "",
+            backup_folder=self.backups.folder.text().strip(),
         )
 
     def save(self) -> None:
@@ -142,22 +180,39 @@ class SettingsPage(QWidget):
         self.saving = True
         self.save_button.setEnabled(False)
 
+        folder, password = data_folder_of(self.ctx), self.database.password.text() or None
+        try:
+            local = self.collected_local()
+            url_changed = local.database_url != self.local.database_url
+            test_url = self.database.typed_url() if local.database_url and url_changed else None
+        except ShopDeskError as exc:
+            self._failed(exc)
+            return
+
         def job() -> ShopSettings:
+            if test_url is not None:  # never switch this PC to a database it cannot open
+                from shop_desk.db.connection_check import check_connection
+                from shop_desk.local_config import with_password
+
+                check_connection(with_password(test_url))
             with db.session() as session:
                 save_settings(session, new)
+            save_local(folder, local, password)
             return new
 
         self.ctx.tasks.run(
-            job, lambda s: self._saved(s, language_changed), self._failed, write=True
+            job, lambda s: self._saved(s, language_changed, url_changed), self._failed, write=True
         )
 
-    def _saved(self, settings: ShopSettings, language_changed: bool) -> None:
+    def _saved(self, settings: ShopSettings, language_changed: bool, url_changed: bool) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
         self.ctx.settings = settings
         text = self.tr("Settings saved.")
         if language_changed:
             text += " " + self.tr("Restart Shop Desk to see the new language.")
+        if url_changed:
+            text += " " + self.tr("Restart Shop Desk to open the other database.")
         self.message.show_ok(text)
         self.ctx.events.status_message.emit(text)
         self.ctx.events.settings_changed.emit()

@@ -133,6 +133,7 @@ class StockPage(QWidget):
         self.import_action = self._action(self.tr("Import…"), self.import_products)
         self.export_action = self._action(self.tr("Export…"), self.export_products)
         self.archive_action = self._action(self.tr("Archive"), self.toggle_archived)
+        self.labels_action = self._action(self.tr("Print labels…"), self.print_labels, "Ctrl+P")
         for action in (
             self.new_action,
             self.edit_action,
@@ -143,6 +144,7 @@ class StockPage(QWidget):
             None,
             self.import_action,
             self.export_action,
+            self.labels_action,
             None,
             self.archive_action,
         ):
@@ -216,7 +218,9 @@ class StockPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)  # sorts (= loads) once, by name
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Ctrl/Shift+click) for printing their labels; the other actions take
+        # the first selected row.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(False)  # the highlights carry meaning
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -388,9 +392,19 @@ class StockPage(QWidget):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.model.row(rows[0].row()) if rows else None
 
+    def selected_rows(self) -> list[StockRow]:
+        model = self.table.selectionModel()
+        rows = sorted(index.row() for index in model.selectedRows()) if model else []
+        return [self.model.row(r) for r in rows]
+
     def _update_actions(self) -> None:
         row = self.selected_row()
-        for action in (self.edit_action, self.write_off_action, self.archive_action):
+        for action in (
+            self.edit_action,
+            self.write_off_action,
+            self.archive_action,
+            self.labels_action,
+        ):
             action.setEnabled(row is not None)
         self.archive_action.setText(
             self.tr("Restore") if row is not None and not row.active else self.tr("Archive")
@@ -443,6 +457,17 @@ class StockPage(QWidget):
         from shop_desk.gui.dialogs.import_dialog import export_products_with_dialog
 
         export_products_with_dialog(self.ctx, self)
+
+    def print_labels(self) -> None:
+        from shop_desk.documents.labels import label_items  # Qt printing only when used
+        from shop_desk.gui.printing.dialogs import LabelPrintDialog
+
+        rows = self.selected_rows()
+        if not rows:
+            return
+        with self.ctx.db.read() as session:
+            items = label_items(session, [r.id for r in rows])
+        self.exec_dialog(LabelPrintDialog(self.ctx, items, parent=self))
 
     def toggle_archived(self) -> None:
         row = self.selected_row()

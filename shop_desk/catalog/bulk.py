@@ -1,0 +1,420 @@
+"""A catalog sync's writes on SQLite: plain tuples, short transactions that give way to the shop.
+
+A BulkWriter holds one raw sqlite3 connection for a whole file. Each of its transactions begins
+only when no other write of this process waits (db.gate) and ends after TRANSACTION_BUDGET, or
+at once when a write arrives, so a checkout at the counter waits a few tens of milliseconds at
+most (CATALOG_FEED.md, client behaviour 5). Staged rows are invisible until the checkpoint
+moves, so their commits need not reach the disk before the switch (synchronous=NORMAL); the
+switch is written with synchronous=FULL, which makes it and everything before it durable.
+
+The steps mirror catalog.apply (which serves PostgreSQL): recover, stage, close_missing,
+switch, purge, and merging the search index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from shop_desk.catalog.apply import BatchResult
+from shop_desk.catalog.decode import PRICE, ROW_COLUMNS
+from shop_desk.catalog.transport import Cancelled
+from shop_desk.clock import utcnow
+from shop_desk.db.engine import Database, storage_error
+
+CHUNK = 500  # rows written between two looks at the clock and the gate
+TRANSACTION_BUDGET = 0.04  # seconds one bulk transaction may hold SQLite's write lock
+CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
+CHECKPOINT_PAGES = 10_000
+MERGE_PAGES = 16  # search index pages merged per statement
+MERGE_EVERY = 4  # transactions between two merge steps
+_MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
+_INDEX_ID_RANGE = (
+    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+    "SELECT id, search_text, name_initials FROM offers WHERE id > ? AND id <= ?"
+)
+
+
+class BulkWriter:
+    """Short write transactions on one connection; `with` closes it (rolling back on error).
+
+    FTS5 writes a segment of its index for every statement that changes it, and refuses more
+    than 2,000 segments: so new rows are indexed once per transaction (inserted() notes
+    them), deletions are single statements, and every few transactions a short merge step
+    keeps the segments few (automatic merging is off: no insert pays for a long merge)."""
+
+    def __init__(self, db: Database) -> None:
+        self.gate = db.gate
+        self._raw = db.engine.raw_connection()
+        self.conn: sqlite3.Connection = self._raw.driver_connection
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        # Fewer, larger checkpoints: a page changed by many transactions is copied once.
+        self.conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+        self._began: float | None = None
+        self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
+        self._commits = 0
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA cache_size=-2000")  # SQLite's defaults, for the pool
+            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+        finally:
+            self._raw.close()
+
+    def begin(self) -> None:
+        if self._began is not None:
+            return
+        self.gate.begin_bulk()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.gate.end_bulk()
+            raise
+        self._began = time.perf_counter()
+
+    def inserted(self, after: int, last: int) -> None:
+        """Offers with after < id <= last were inserted in this transaction: index them."""
+        if last <= after:
+            return
+        if self._new_ids and self._new_ids[-1][1] == after:
+            self._new_ids[-1][1] = last
+        else:
+            self._new_ids.append([after, last])
+
+    def commit(self) -> None:
+        if self._began is None:
+            return
+        try:
+            for after, last in self._new_ids:
+                self.conn.execute(_INDEX_ID_RANGE, (after, last))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._abandon()
+            raise
+        self._end()
+        self._commits += 1
+        if self._commits % MERGE_EVERY == 0:
+            self.merge_step()
+
+    def rollback(self) -> None:
+        if self._began is not None:
+            self._abandon()
+            self._end()
+
+    def _abandon(self) -> None:
+        if self.conn.in_transaction:  # an error such as a full disk may have ended it
+            self.conn.execute("ROLLBACK")
+
+    def _end(self) -> None:
+        self._began = None
+        self._new_ids = []
+        self.gate.end_bulk()
+
+    def step(self) -> None:
+        """Between two pieces of work: end the transaction if its time is up or a write waits."""
+        if self._began is not None and (
+            self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
+        ):
+            self.commit()
+
+    def merge_step(self) -> bool:
+        """Merge search index segments for one transaction's time; True if more is left."""
+        self.begin()
+        more = True
+        try:
+            while more and not self._due():
+                before = self.conn.total_changes
+                self.conn.execute(_MERGE, (MERGE_PAGES,))
+                more = self.conn.total_changes - before > 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._abandon()
+            raise
+        finally:
+            self._end()
+        return more
+
+    def _due(self) -> bool:
+        return self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
+
+    @contextmanager
+    def durable(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that reaches the disk, with every commit before it (the switch)."""
+        self.commit()
+        self.conn.execute("PRAGMA synchronous=FULL")
+        try:
+            self.begin()
+            yield self.conn
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+
+
+@contextmanager
+def bulk_writer(db: Database) -> Iterator[BulkWriter]:
+    """A BulkWriter whose driver errors become the owner's sentences (disk full, locked…)."""
+    try:
+        with BulkWriter(db) as writer:
+            yield writer
+    except sqlite3.OperationalError as exc:
+        raise storage_error(exc) from exc
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) FROM offers").fetchone()[0]
+
+
+def _ids(conn: sqlite3.Connection, sql: str, params: tuple) -> list[tuple[int]]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
+    for start in range(0, len(ids), CHUNK):
+        writer.begin()
+        # One statement: the search index's delete trigger then writes one segment, not one
+        # per row.
+        writer.conn.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
+        )
+        writer.step()
+    writer.commit()
+
+
+def recover(writer: BulkWriter, supplier_id: int, checkpoint: int | None) -> None:
+    """Forget what an interrupted sync staged beyond the checkpoint (found without the lock)."""
+    seen = checkpoint if checkpoint is not None else -1
+    conn = writer.conn
+    # Both are ranges of ix_offers_versions: rows staged (open, newer than the checkpoint)
+    # and rows closed beyond the checkpoint (reopened, unless staged themselves).
+    staged = _ids(
+        conn,
+        "SELECT id FROM offers WHERE supplier_id = ? AND valid_to IS NULL AND valid_from > ?",
+        (supplier_id, seen),
+    )
+    closed_rows = conn.execute(
+        "SELECT id, valid_from FROM offers WHERE supplier_id = ? AND valid_to > ?",
+        (supplier_id, seen),
+    ).fetchall()
+    staged += [(row_id,) for row_id, valid_from in closed_rows if valid_from > seen]
+    closed = [(row_id,) for row_id, valid_from in closed_rows if valid_from <= seen]
+    _delete_ids(writer, "offers", staged)
+    for start in range(0, len(closed), CHUNK):
+        writer.begin()
+        conn.executemany(
+            "UPDATE offers SET valid_to = NULL WHERE id = ?", closed[start : start + CHUNK]
+        )
+        writer.step()
+    writer.commit()
+    prices = _ids(
+        conn,
+        "SELECT id FROM offer_prices WHERE supplier_id = ? AND sequence > ?",
+        (supplier_id, seen),
+    )
+    _delete_ids(writer, "offer_prices", prices)
+
+
+def has_offers(writer: BulkWriter, supplier_id: int) -> bool:
+    row = writer.conn.execute(
+        "SELECT 1 FROM offers WHERE supplier_id = ? LIMIT 1", (supplier_id,)
+    ).fetchone()
+    return row is not None
+
+
+_COLUMNS = ", ".join(ROW_COLUMNS)
+_MARKS = ", ".join("?" for _ in ROW_COLUMNS)
+_INSERT_CHANGED = (
+    f"INSERT INTO offers (supplier_id, valid_from, valid_to, {_COLUMNS}, first_seen) "
+    f"VALUES (?, ?, NULL, {_MARKS}, ?)"
+)
+_INSERT_PRICE = (
+    "INSERT INTO offer_prices (supplier_id, sku, sequence, day, price_fen, previous_fen) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_fresh_sql(supplier_id: int, sequence: int, today: date) -> str:
+    # The file's constants are written into the statement: fewer values to bind per row.
+    return (
+        f"INSERT INTO offers (supplier_id, valid_from, valid_to, first_seen, {_COLUMNS}) "
+        f"VALUES ({int(supplier_id)}, {int(sequence)}, NULL, '{today.isoformat()}', {_MARKS}) "
+        "ON CONFLICT (supplier_id, sku, valid_from) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
+    )
+
+
+def stage(
+    writer: BulkWriter,
+    supplier_id: int,
+    sequence: int,
+    ops: dict[str, tuple | None],
+    today: date,
+    *,
+    fresh: bool,
+) -> BatchResult:
+    """Stage one batch at `sequence` ({sku: row, or None to delete}), a piece at a time.
+
+    fresh: the supplier had no rows when the file began (a first sync), so there is nothing
+    to look up or close; a SKU restated later in the file replaces its staged row.
+    """
+    items = list(ops.items())
+    result = BatchResult()
+    for start in range(0, len(items), CHUNK):
+        writer.begin()
+        piece = items[start : start + CHUNK]
+        if fresh:
+            _stage_fresh(writer, supplier_id, sequence, piece, today, result)
+        else:
+            _stage_changes(writer, supplier_id, sequence, piece, today, result)
+        writer.step()
+    writer.commit()  # never hold the lock while the next batch is parsed
+    return result
+
+
+def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+    conn = writer.conn
+    rows = [row for _, row in piece if row is not None]
+    after = _max_id(conn)
+    conn.executemany(_insert_fresh_sql(supplier_id, sequence, today), rows)
+    writer.inserted(after, _max_id(conn))
+    deletes = [sku for sku, row in piece if row is None]
+    if deletes:  # SKUs staged by an earlier batch of this file (and indexed with it)
+        conn.execute(
+            "DELETE FROM offers WHERE supplier_id = ? AND valid_from = ? "
+            "AND sku IN (SELECT value FROM json_each(?))",
+            (supplier_id, sequence, json.dumps(deletes)),
+        )
+    result.upserts += len(rows)
+    result.deletes += len(deletes)
+
+
+def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
+    conn = writer.conn
+    skus = json.dumps([sku for sku, _ in piece])
+    found = conn.execute(
+        "SELECT id, sku, valid_from, price_fen, first_seen, valid_to FROM offers "
+        "WHERE supplier_id = ? AND sku IN (SELECT value FROM json_each(?)) "
+        "AND (valid_to IS NULL OR valid_to = ?)",
+        (supplier_id, skus, sequence),
+    ).fetchall()
+    before = {}
+    restaged = []
+    for row_id, sku, valid_from, price, first_seen, valid_to in found:
+        if valid_from < sequence:
+            before[sku] = (row_id, price, first_seen, valid_to)
+        else:
+            restaged.append((row_id,))
+    if restaged:  # a later batch of the same file states these SKUs again
+        writer.commit()  # their rows are indexed now, so the delete trigger can unindex them
+        writer.begin()
+        conn.execute(
+            "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([i for (i,) in restaged]),),
+        )
+        conn.execute(
+            "DELETE FROM offer_prices WHERE supplier_id = ? AND sequence = ? "
+            "AND sku IN (SELECT value FROM json_each(?))",
+            (supplier_id, sequence, skus),
+        )
+    conn.executemany(
+        "UPDATE offers SET valid_to = ? WHERE id = ?",
+        [(sequence, old[0]) for old in before.values() if old[3] is None],
+    )
+    day = today.isoformat()
+    rows, prices = [], []
+    for sku, row in piece:
+        old = before.get(sku)
+        if row is None:
+            result.deletes += 1
+            continue
+        rows.append((supplier_id, sequence, *row, old[2] if old else day))
+        if old is not None and old[1] != row[PRICE]:
+            prices.append((supplier_id, sku, sequence, day, row[PRICE], old[1]))
+    after = _max_id(conn)
+    conn.executemany(_INSERT_CHANGED, rows)
+    writer.inserted(after, _max_id(conn))
+    conn.executemany(_INSERT_PRICE, prices)
+    result.upserts += len(rows)
+    result.price_changes += len(prices)
+
+
+def close_missing(writer: BulkWriter, supplier_id: int, sequence: int, cancel=None) -> int:
+    """After a snapshot is staged: what it lacks stops being current at `sequence`.
+
+    The open rows older than the snapshot are an index range; each piece closed leaves it."""
+    conn = writer.conn
+    closed = 0
+    while True:
+        writer.begin()
+        gone = conn.execute(
+            "UPDATE offers SET valid_to = ? WHERE id IN (SELECT id FROM offers "
+            "WHERE supplier_id = ? AND valid_to IS NULL AND valid_from < ? LIMIT ?)",
+            (sequence, supplier_id, sequence, CHUNK * 4),
+        ).rowcount
+        closed += gone
+        writer.step()
+        if gone < CHUNK * 4:
+            break
+        if cancel is not None and cancel.is_set():
+            writer.commit()  # staged, not switched: the next sync clears it
+            raise Cancelled
+    writer.commit()
+    return closed
+
+
+def switch(writer: BulkWriter, source_id: int, sequence: int, etag: str | None) -> None:
+    """The one short, durable transaction that makes a staged file the current copy."""
+    with writer.durable() as conn:
+        conn.execute(
+            "UPDATE catalog_sources SET sequence = ?, last_success_at = ?, last_error = '' "
+            + (", etag = ? " if etag is not None else "")
+            + "WHERE id = ?",
+            (
+                sequence,
+                utcnow().strftime("%Y-%m-%d %H:%M:%S.%f"),
+                *([etag] if etag is not None else []),
+                source_id,
+            ),
+        )
+
+
+def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) -> int:
+    """Delete the rows no reader can see any more, a piece at a time (what a cancel leaves,
+    the next sync deletes)."""
+    purged = 0
+    while cancel is None or not cancel.is_set():
+        writer.begin()
+        gone = writer.conn.execute(
+            "DELETE FROM offers WHERE id IN (SELECT id FROM offers "
+            "WHERE supplier_id = ? AND valid_to <= ? LIMIT ?)",
+            (supplier_id, checkpoint, CHUNK),
+        ).rowcount
+        purged += gone
+        writer.step()
+        if gone < CHUNK:
+            break
+    writer.commit()
+    return purged
+
+
+def merge_index(writer: BulkWriter, cancel=None) -> None:
+    """Finish merging the search index's segments, in short steps."""
+    writer.commit()
+    while (cancel is None or not cancel.is_set()) and writer.merge_step():
+        pass

@@ -1,0 +1,253 @@
+"""Feed lines to offer rows, fast: a million records must not cost a million Python validations.
+
+msgspec decodes each line straight into a typed struct, checking types, ranges, lengths and the
+GTIN's shape in C; what types cannot say (no stray spaces, tiers in order, the GTIN's check
+digit) is checked on the whole batch. A line the fast path does not accept goes through
+records.parse_record, the reference rules, which either accepts it after all (a value with
+spaces around it) or says why it is rejected, in the owner's language. So both paths accept
+and refuse exactly the same lines, and the slow one only ever sees the odd line.
+
+Rows are plain tuples in ROW_COLUMNS order, cheap to pickle from a parsing process.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import msgspec
+import numpy as np
+
+from shop_desk.catalog.records import RecordError, parse_record
+from shop_desk.i18n import tr
+from shop_desk.text import char_initials, char_initials_many, search_text, search_text_many
+
+# The offers columns a row fills, in order (supplier, sequence and first sighting are the
+# caller's: the same for a whole file).
+ROW_COLUMNS = (
+    "sku",
+    "gtin",
+    "name",
+    "name_initials",
+    "search_text",
+    "brand",
+    "category",
+    "unit",
+    "pack_size",
+    "pack_name",
+    "tiers",
+    "price_fen",
+    "moq_packs",
+    "multiple_packs",
+    "available_packs",
+    "lead_time_days",
+    "shelf_life_days",
+    "new_since",
+    "dropship",
+)
+SKU, PRICE = 0, ROW_COLUMNS.index("price_fen")
+
+# The limits of records.py, as types.
+_Packs = Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
+_Price = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
+_Gtin = Annotated[str, msgspec.Meta(pattern=r"^(?:[0-9]{8}|[0-9]{12,14})\Z")]
+_Text = Annotated[str, msgspec.Meta(max_length=200)]
+_Short = Annotated[str, msgspec.Meta(max_length=20)]
+
+
+class _Tier(msgspec.Struct):
+    min_packs: _Packs
+    unit_price_fen: _Price
+
+
+class _Upsert(msgspec.Struct, tag_field="op", tag="upsert"):
+    sku: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    tiers: Annotated[list[_Tier], msgspec.Meta(min_length=1, max_length=20)]
+    gtin: _Gtin | None = None
+    brand: _Text = ""
+    category: _Text = ""
+    unit: _Short = ""
+    pack_size: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
+    pack_name: _Short = ""
+    moq_packs: _Packs = 1
+    multiple_packs: _Packs = 1
+    available_packs: Annotated[int, msgspec.Meta(ge=0, le=10**9)] | None = None
+    lead_time_days: Annotated[int, msgspec.Meta(ge=0, le=365)] | None = None
+    shelf_life_days: Annotated[int, msgspec.Meta(ge=1, le=36500)] | None = None
+    new_since: date | None = None
+    dropship: bool | None = None
+
+
+class _Delete(msgspec.Struct, tag_field="op", tag="delete"):
+    sku: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+_decode = msgspec.json.Decoder(_Upsert | _Delete).decode
+_WEIGHTS = np.array([3, 1] * 6 + [3], dtype=np.int64)  # GTIN-14 body, left to right
+
+
+def decode_block(first_line: int, block: bytes, snapshot: bool) -> tuple[list, list]:
+    """decode_lines for a block of whole lines (catalog.files.iter_gzip_blocks)."""
+    lines = list(enumerate(block.split(b"\n"), first_line))
+    return decode_lines(lines, snapshot=snapshot)
+
+
+def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[list, list]:
+    """([(sku, row, or None for a delete)] in file order, [(line number, why)] rejected).
+
+    Blank lines are skipped."""
+    results: list = [None] * len(lines)  # per line: (sku, row or None), a reason, or None
+    upserts: list = []
+    slow: list[int] = []
+    for i, (_, line) in enumerate(lines):
+        try:
+            item = _decode(line)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            slow.append(i)
+            continue
+        if type(item) is _Upsert:
+            upserts.append(item)
+            results[i] = item
+        elif _unclean(item.sku):
+            slow.append(i)
+        elif snapshot:
+            results[i] = tr("A snapshot may hold upserts only.")
+        else:
+            results[i] = (item.sku, None)
+    if upserts:
+        rows = iter(_rows(upserts))
+        for i, value in enumerate(results):
+            if type(value) is _Upsert:
+                row = next(rows)
+                results[i] = (row[SKU], row) if row is not None else None
+                if row is None:
+                    slow.append(i)
+    for i in slow:
+        results[i] = _judge(lines[i][1], snapshot)
+    ops = [r for r in results if type(r) is tuple]
+    rejects = [(lines[i][0], r) for i, r in enumerate(results) if type(r) is str]
+    return ops, rejects
+
+
+def _judge(line: bytes, snapshot: bool):
+    """The reference rules for a line the fast path set aside: (sku, row or None), the
+    reason it is rejected, or None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        op, value = parse_record(json.loads(line))
+    except RecordError as exc:
+        return str(exc)
+    except ValueError:
+        return tr("Not valid JSON.")
+    if op == "delete":
+        return tr("A snapshot may hold upserts only.") if snapshot else (value, None)
+    return value.sku, row_of(value)
+
+
+def _unclean(text: str) -> bool:
+    return text != text.strip()
+
+
+def _rows(upserts: list[_Upsert]) -> list:
+    """Row tuples for decoded upserts (None where the line must go the slow way)."""
+    names = [u.name for u in upserts]
+    initials = char_initials_many(names)
+    tokens = search_text_many(names)
+    gtin_ok = _gtins_ok([u.gtin for u in upserts])
+    rows: list = []
+    for i, u in enumerate(upserts):
+        tiers_text = _tiers_text(u.tiers, u.moq_packs)
+        if (
+            tiers_text is None
+            or not gtin_ok[i]
+            or _unclean(u.sku)
+            or _unclean(u.name)
+            or (u.brand and _unclean(u.brand))
+            or (u.category and _unclean(u.category))
+            or (u.unit and _unclean(u.unit))
+            or (u.pack_name and _unclean(u.pack_name))
+        ):
+            rows.append(None)
+            continue
+        rows.append(
+            (
+                u.sku,
+                u.gtin,
+                u.name,
+                initials[i],
+                tokens[i],
+                u.brand,
+                u.category,
+                u.unit,
+                u.pack_size,
+                u.pack_name,
+                tiers_text,
+                u.tiers[0].unit_price_fen,
+                u.moq_packs,
+                u.multiple_packs,
+                u.available_packs,
+                u.lead_time_days,
+                u.shelf_life_days,
+                u.new_since.isoformat() if u.new_since is not None else None,
+                1 if u.dropship else 0,
+            )
+        )
+    return rows
+
+
+def _tiers_text(tiers: list[_Tier], moq: int) -> str | None:
+    """The stored form [[min_packs, price], ...], or None when the tiers break a rule."""
+    first = tiers[0]
+    packs, price = first.min_packs, first.unit_price_fen
+    if packs > moq:
+        return None
+    if len(tiers) == 1:
+        return f"[[{packs},{price}]]"
+    parts = [f"[{packs},{price}]"]
+    for tier in tiers[1:]:
+        if tier.min_packs <= packs or tier.unit_price_fen > price:
+            return None
+        packs, price = tier.min_packs, tier.unit_price_fen
+        parts.append(f"[{packs},{price}]")
+    return "[" + ",".join(parts) + "]"
+
+
+def _gtins_ok(gtins: list[str | None]) -> np.ndarray:
+    """Check digits of a batch of GTINs (already 8, 12, 13 or 14 ASCII digits); None is fine."""
+    ok = np.ones(len(gtins), dtype=bool)
+    present = [i for i, g in enumerate(gtins) if g is not None]
+    if not present:
+        return ok
+    padded = np.array([gtins[i].zfill(14) for i in present], dtype="S14")
+    digits = padded.view(np.uint8).reshape(-1, 14).astype(np.int64) - 48
+    body = digits[:, :13] @ _WEIGHTS
+    ok[present] = (10 - body % 10) % 10 == digits[:, 13]
+    return ok
+
+
+def row_of(record) -> tuple:
+    """The row of a records.OfferRecord (price lists, the odd feed line)."""
+    return (
+        record.sku,
+        record.gtin,
+        record.name,
+        char_initials(record.name),
+        search_text(record.name),
+        record.brand,
+        record.category,
+        record.unit,
+        record.pack_size,
+        record.pack_name,
+        "[" + ",".join(f"[{p},{f}]" for p, f in record.tiers) + "]",
+        record.tiers[0][1],
+        record.moq_packs,
+        record.multiple_packs,
+        record.available_packs,
+        record.lead_time_days,
+        record.shelf_life_days,
+        record.new_since.isoformat() if record.new_since else None,
+        1 if record.dropship else 0,
+    )

@@ -1,0 +1,1 @@
+"""Purchase orders: drafts from reorder lines, pricing, sending, submission, receiving."""

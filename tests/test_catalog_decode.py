@@ -1,0 +1,158 @@
+"""The fast decoder (msgspec, checks on whole batches) accepts and refuses exactly the lines
+the reference rules (records.parse_record) do, with the same rows and the same reasons."""
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shop_desk.catalog.decode import decode_block, decode_lines, row_of
+from shop_desk.catalog.records import RecordError, parse_record
+from shop_desk.text import char_initials, char_initials_many, search_text, search_text_many
+from tests.test_catalog_records import GOOD
+
+
+def reference(lines, snapshot):
+    """What the per-line rules say: ([(sku, row or None)], [(line, why)])."""
+    ops, rejects = [], []
+    for line_no, line in lines:
+        if not line.strip():
+            continue
+        try:
+            op, value = parse_record(json.loads(line))
+        except RecordError as exc:
+            rejects.append((line_no, str(exc)))
+            continue
+        except ValueError:
+            rejects.append((line_no, "Not valid JSON."))
+            continue
+        if op == "delete":
+            if snapshot:
+                rejects.append((line_no, "A snapshot may hold upserts only."))
+            else:
+                ops.append((value, None))
+        else:
+            ops.append((value.sku, row_of(value)))
+    return ops, rejects
+
+
+def numbered(objects):
+    return [
+        (n, o if isinstance(o, bytes) else json.dumps(o, ensure_ascii=False).encode())
+        for n, o in enumerate(objects, 1)
+    ]
+
+
+VARIANTS = [
+    GOOD,
+    {**GOOD, "sku": "A2", "gtin": "6908512108212"},  # wrong check digit
+    {**GOOD, "sku": "A3", "gtin": "12345670"},  # GTIN-8
+    {**GOOD, "sku": "A4", "gtin": "６９０８５１２１０８２１１"},  # full-width digits
+    {**GOOD, "sku": "A5", "gtin": "6908512108211\n"},
+    {**GOOD, "sku": " A6 ", "name": " 雪碧 "},  # spaces around: accepted, trimmed
+    {**GOOD, "sku": "A7", "name": "  "},
+    {**GOOD, "sku": "A8", "tiers": [{"min_packs": 1, "unit_price_fen": 5000}] * 2},
+    {**GOOD, "sku": "A9", "tiers": [{"min_packs": 2, "unit_price_fen": 5000}]},
+    {**GOOD, "sku": "A10", "moq_packs": True},
+    {**GOOD, "sku": "A11", "pack_size": 2.0},
+    {**GOOD, "sku": "A12", "new_since": "20261120"},  # another ISO form Python reads
+    {**GOOD, "sku": "A13", "dropship": None, "brand": None, "lead_time_days": None},
+    {**GOOD, "sku": "A14", "op": "merge"},
+    {**GOOD, "sku": "A15", "name": "x" * 201},
+    {**GOOD, "sku": "A16", "name": "可乐\x1f特价"},  # the bulk separator inside a name
+    {**GOOD, "sku": "A17", "unit_price_fen": 1, "tiers": [{"min_packs": 1}]},
+    {"op": "delete", "sku": "A1"},
+    {"op": "delete", "sku": " "},
+    {"op": "delete"},
+    ["op", "upsert"],
+    b"{not json",
+    b"",
+    b"   ",
+    {**GOOD, "sku": "A1", "name": "later wins"},
+]
+
+
+def test_fixed_variants_match_the_reference_rules():
+    lines = numbered(VARIANTS)
+    for snapshot in (False, True):
+        assert decode_lines(lines, snapshot=snapshot) == reference(lines, snapshot)
+
+
+def test_a_block_numbers_its_lines_from_the_first():
+    block = b"\n".join(line for _, line in numbered(VARIANTS))
+    assert decode_block(10, block, False) == reference(
+        [(n + 9, line) for n, line in numbered(VARIANTS)], False
+    )
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-2, max_value=10**10),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from(["6908512108211", "12345670", "2026-11-20", " x ", "可口可乐", ""]),
+)
+fields = st.sampled_from(
+    [
+        "sku",
+        "gtin",
+        "name",
+        "brand",
+        "category",
+        "unit",
+        "pack_name",
+        "pack_size",
+        "moq_packs",
+        "multiple_packs",
+        "available_packs",
+        "lead_time_days",
+        "shelf_life_days",
+        "new_since",
+        "dropship",
+        "op",
+    ]
+)
+tiers = st.lists(
+    st.fixed_dictionaries(
+        {
+            "min_packs": st.integers(min_value=0, max_value=12),
+            "unit_price_fen": st.integers(min_value=-1, max_value=6000),
+        }
+    ),
+    max_size=4,
+)
+
+
+@st.composite
+def records(draw):
+    record = dict(GOOD)
+    for key, value in draw(st.dictionaries(fields, values, max_size=3)).items():
+        record[key] = value
+    if draw(st.booleans()):
+        record["tiers"] = draw(tiers)
+    if draw(st.booleans()):
+        record.pop(draw(fields), None)
+    return record
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=12), st.booleans())
+def test_random_records_match_the_reference_rules(objects, snapshot):
+    lines = numbered(objects)
+    assert decode_lines(lines, snapshot=snapshot) == reference(lines, snapshot)
+
+
+names = st.lists(
+    st.text(
+        alphabet=st.sampled_from(list("可口乐雪碧水 　ＡBc１2-·_\t\n\x1f号ml．é")), max_size=12
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names)
+def test_bulk_name_keys_equal_one_by_one(texts):
+    assert char_initials_many(texts) == [char_initials(t) for t in texts]
+    assert search_text_many(texts) == [search_text(t) for t in texts]
