@@ -132,11 +132,10 @@ def _window_units(session: Session, first: date, last: date, carry_first: date, 
     ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= last, STOCKOUT)
     stmt = (
         select(S.product_id, func.sum(S.units_sold))
-        .where(in_range(first, last), S.product_id.in_(ran_out))
+        # "+ 0": SQLite would otherwise seek each product in the primary key and read the
+        # table row by row; one pass over the window in the covering index is twice as fast.
+        .where(in_range(first, last), (S.product_id + 0).in_(ran_out))
         .group_by(S.product_id)
-        # Without statistics SQLite would seek each product in the primary key, then read
-        # the table: scanning the window in the covering index is several times faster.
-        .with_hint(S, "INDEXED BY ix_summary_sales", dialect_name="sqlite")
     )
     for pid, units in session.connection().execute(stmt):
         if pid in found:

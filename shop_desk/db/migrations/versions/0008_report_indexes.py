@@ -1,7 +1,7 @@
 """report indexes: daily sales figures and stock-out days read from covering partial indexes
 
 Revision ID: 0008
-Revises: 0006 (written on 0004; rechained after purchase orders were merged)
+Revises: 0007
 """
 
 from collections.abc import Sequence
