@@ -25,8 +25,10 @@ PEANUTS = LabelItem(3, "散装花生", "", "斤", 1590, "Z00007")  # a short cod
 
 
 @pytest.fixture(autouse=True)
-def _qt():
-    offscreen_app()
+def _qt(qapp):
+    """pytest-qt's QApplication (fonts need an application): offscreen_app() would make a
+    bare QGuiApplication, and a later widget test in this process would abort."""
+    assert offscreen_app() is qapp
 
 
 def test_a4_sheet_holds_its_grid_and_every_barcode_scans(tmp_path):

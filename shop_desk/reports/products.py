@@ -80,7 +80,9 @@ def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> R
         .order_by(*_order(best, rank))
     )
     rows, shop, count = [], Figures(), 0
-    for name, category, pid, u, r, c, x, n, tu, tr_, tc, tx in session.connection().execute(stmt):
+    for name, category, pid, u, r, c, x, n, tu, tr_, tc, tx in (
+        session.connection().execute(stmt).all()
+    ):
         rows.append(
             ProductSales(pid, name, category or "", Figures(int(u), int(r), int(c), int(x)))
         )
@@ -230,7 +232,7 @@ def margin_by_category(session: Session, period: Period) -> list[CategoryFigures
         .group_by(Product.category)
     )
     merged: dict[str, list] = {}
-    for category, n, u, r, c, x in session.connection().execute(stmt):
+    for category, n, u, r, c, x in session.connection().execute(stmt).all():
         key = category or ""  # NULL and "" are both "no category"
         entry = merged.setdefault(key, [0, Figures()])
         entry[0] += int(n)

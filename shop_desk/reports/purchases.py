@@ -73,8 +73,8 @@ def purchases_by_month(session: Session, period: Period) -> list[MonthPurchases]
         .order_by(PurchaseOrder.sent_at)
     )
     grouped: dict[tuple, MonthPurchases] = {}
-    for supplier_id, name, sent_at, goods, discount, shipping, paid in session.connection().execute(
-        stmt
+    for supplier_id, name, sent_at, goods, discount, shipping, paid in (
+        session.connection().execute(stmt).all()
     ):
         day = shop_day(sent_at)
         if not months.first <= day <= months.last:
@@ -97,7 +97,7 @@ def _tiers(session: Session, rows) -> None:
     terms = {}
     if ids:
         stmt = select(Supplier.id, Supplier.member_tiers).where(Supplier.id.in_(ids))
-        terms = {sid: member_tiers(text) for sid, text in session.connection().execute(stmt)}
+        terms = {sid: member_tiers(text) for sid, text in session.connection().execute(stmt).all()}
     for row in rows:
         tiers = terms.get(row.supplier_id, [])
         reached = reached_tier(tiers, row.spend_fen)

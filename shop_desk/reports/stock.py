@@ -46,7 +46,7 @@ def stock_value_by_category(session: Session) -> list[CategoryStock]:
     )
     rows = [
         CategoryStock(c or "", int(n or 0), int(u or 0), int(v or 0), int(r or 0))
-        for c, n, u, v, r in session.connection().execute(stmt)
+        for c, n, u, v, r in session.connection().execute(stmt).all()
     ]
     return sorted(rows, key=lambda r: (-r.value_fen, r.category))
 
@@ -165,7 +165,7 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt)]
+    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt).all()]
     return SlowMovers(days, today, rows, int(count), int(value))
 
 

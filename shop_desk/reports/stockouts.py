@@ -118,7 +118,7 @@ def _episodes(session: Session, first: date, days: _Days) -> dict[int, _Product]
         S.day >= first, S.day <= last, STOCKOUT
     )
     found: dict[int, _Product] = {}
-    for pid, day, sold, following in session.connection().execute(stmt):
+    for pid, day, sold, following in session.connection().execute(stmt).all():
         product = found.get(pid)
         if product is None:
             product = found[pid] = _Product()
@@ -137,7 +137,7 @@ def _window_units(session: Session, first: date, last: date, carry_first: date, 
         .where(in_range(first, last), (S.product_id + 0).in_(ran_out))
         .group_by(S.product_id)
     )
-    for pid, units in session.connection().execute(stmt):
+    for pid, units in session.connection().execute(stmt).all():
         if pid in found:
             found[pid].window_units = int(units or 0)
 
@@ -146,7 +146,7 @@ def _out_all_along(session: Session, carry_first: date, days: _Days, found) -> N
     """Active products empty now whose last row is older than carry_first: out all along."""
     last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
     stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
-    for pid, last_day in session.connection().execute(stmt):
+    for pid, last_day in session.connection().execute(stmt).all():
         if pid not in found and (last_day is None or last_day < carry_first):
             found[pid] = product = _Product()
             days.add(product, days.rate_first, 0, _OPEN)
@@ -157,8 +157,8 @@ def _products(session: Session, found: dict[int, _Product]) -> dict[int, Product
     first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
     infos = {}
     for batch in chunks(found):
-        for *row, first_day in session.connection().execute(
-            select(*INFO, first).where(Product.id.in_(batch))
+        for *row, first_day in (
+            session.connection().execute(select(*INFO, first).where(Product.id.in_(batch))).all()
         ):
             infos[row[0]] = ProductInfo(*row)
             found[row[0]].first_day = first_day.toordinal() if first_day is not None else None

@@ -44,7 +44,7 @@ def daily_figures(session: Session, first: date, last: date) -> dict[date, Figur
     stmt = select(S.day, *sums()).where(in_range(first, last)).group_by(S.day)
     return {
         day: Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
-        for day, u, r, c, x in session.connection().execute(stmt)
+        for day, u, r, c, x in session.connection().execute(stmt).all()
     }
 
 
