@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,11 +34,24 @@ def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None
     # Let SQLAlchemy own transactions: pysqlite's own BEGIN handling defers it badly.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _wal(cur)
+    cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")  # a sale acknowledged is a sale on disk
     cur.close()
+
+
+def _wal(cur: sqlite3.Cursor, attempts: int = 40) -> None:
+    """Switch to WAL, waiting for another installation that is creating or migrating the
+    same file: the journal-mode change can report "locked" at once, without the busy wait."""
+    for attempt in range(attempts):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 def _begin(conn) -> None:
