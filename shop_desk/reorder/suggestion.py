@@ -124,6 +124,7 @@ def _line(
     bp = plan.sources.discount_bp.get(offer.supplier_id, 0)
     unit_price = line.lot.pack_price_fen * (1 - bp / 10_000) / offer.pack_size
     landed = unit_price * (1 + share.get(offer.supplier_id, 0.0))
+    unit_price_fen = round(unit_price)  # money leaves here as integer fen
     lead = supplier.lead_time_days
     rate = float(plan.rate[line.row])
     before = position.demand_until(plan.cumulative[line.row], lead)
@@ -137,7 +138,7 @@ def _line(
         packs=line.lot.packs,
         pack_size=offer.pack_size,
         units=line.lot.units,
-        unit_price_fen=round(unit_price),
+        unit_price_fen=unit_price_fen,
         landed_unit_fen=round(landed),
         line_cost_fen=line.lot.cost_fen,
         cover_days=None if cover is None else round(max(cover, 0.0), 1),
@@ -146,7 +147,7 @@ def _line(
         arrives=state.today + dt.timedelta(days=lead),
         sells_per_day=round(rate, 2),
         on_hand=int(state.on_hand[line.row]),
-        reason=reason(plan, line, unit_price, say),
+        reason=reason(plan, line, unit_price_fen, say),
     )
 
 
@@ -202,7 +203,7 @@ class Phrases:
         )
 
 
-def reason(plan: Plan, line: PlanLine, unit_price: float, phrases: Phrases | None = None) -> str:
+def reason(plan: Plan, line: PlanLine, unit_price_fen: int, phrases: Phrases | None = None) -> str:
     """One plain sentence: how it sells, what is left, when it arrives, why this lot."""
     say = phrases or Phrases()
     state = plan.state
@@ -219,7 +220,7 @@ def reason(plan: Plan, line: PlanLine, unit_price: float, phrases: Phrases | Non
         every = max(1, round(1 / rate))
         demand = say.sells_slowly.format(unit=unit, every=every, left=left, days=days)
     pack = say.packs if offer.pack_size > 1 else unit
-    price = format_fen(round(unit_price))
+    price = format_fen(unit_price_fen)
     if line.lot.saving_fen > 0:
         buy = say.buy_tier.format(
             packs=line.lot.packs,
