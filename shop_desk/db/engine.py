@@ -62,10 +62,16 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def _no_autocheckpoint(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")  # db/checkpoint.py does it when idle
+
+
+def make_engine(url: str, *, idle_checkpoints: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        if idle_checkpoints:
+            event.listen(engine, "connect", _no_autocheckpoint)
         event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -129,14 +135,26 @@ def gate_for(url: str) -> WriteGate:
 
 
 class Database:
-    """One database: an engine, a session factory and the migration on open."""
+    """One database: an engine, a session factory and the migration on open.
 
-    def __init__(self, url: str, folder: Path | None = None) -> None:
+    idle_checkpoints: the window's database (SQLite) copies its write-ahead log back between
+    sales instead of inside one (db/checkpoint.py); one-shot commands keep SQLite's default.
+    """
+
+    def __init__(
+        self, url: str, folder: Path | None = None, *, idle_checkpoints: bool = False
+    ) -> None:
         self.url = url
         self.folder = folder
-        self.engine = make_engine(url)
+        idle_checkpoints = idle_checkpoints and url.startswith("sqlite")
+        self.engine = make_engine(url, idle_checkpoints=idle_checkpoints)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.gate = gate_for(url)
+        self.checkpointer = None
+        if idle_checkpoints:
+            from shop_desk.db.checkpoint import IdleCheckpointer
+
+            self.checkpointer = IdleCheckpointer(self.engine.url.database)
 
     @property
     def is_sqlite(self) -> bool:
@@ -148,6 +166,8 @@ class Database:
         if write and self.is_sqlite:
             with self.gate.write(), self._session(write=True) as session:
                 yield session
+            if self.checkpointer is not None:
+                self.checkpointer.note_commit()
         else:
             with self._session(write=write) as session:
                 yield session
@@ -227,6 +247,12 @@ class Database:
                     conn.exec_driver_sql("PRAGMA optimize")
             except OperationalError:
                 pass
+        self.close()
+
+    def close(self) -> None:
+        """Release the connections (and the checkpoint thread) without further work."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
 
 
@@ -319,8 +345,16 @@ def backup_sqlite(db: Database, folder: Path, *, label: str = "manual") -> Path:
     return target
 
 
-def open_database(url: str | None = None, folder: Path | None = None, migrate: bool = True):
-    """Open (creating when needed) the shop's database and bring its schema up to date."""
+def open_database(
+    url: str | None = None,
+    folder: Path | None = None,
+    migrate: bool = True,
+    *,
+    idle_checkpoints: bool = False,
+):
+    """Open (creating when needed) the shop's database and bring its schema up to date.
+
+    idle_checkpoints: for the window, where sales must not pay for WAL checkpoints."""
     if url is None:
         folder = folder or paths.data_dir()
         try:
@@ -334,12 +368,12 @@ def open_database(url: str | None = None, folder: Path | None = None, migrate: b
         from shop_desk.local_config import with_password
 
         url = with_password(url)  # a PostgreSQL password lives in the OS keyring
-    db = Database(url, folder)
+    db = Database(url, folder, idle_checkpoints=idle_checkpoints)
     if migrate:
         try:
             db.migrate()
         except StorageError as exc:
-            db.engine.dispose()
+            db.close()
             if folder is not None and db.is_sqlite and not _folder_writable(folder):
                 # SQLite says only "unable to open database file" when it cannot create the
                 # -wal and -shm files beside the database: say what is wrong instead.

@@ -109,7 +109,7 @@ def open_storage(db_url: str | None, folder: Path):
     from shop_desk.db.engine import open_database
     from shop_desk.settings import load_settings
 
-    db = open_database(url=db_url, folder=folder)
+    db = open_database(url=db_url, folder=folder, idle_checkpoints=True)
     try:
         with db.read() as session:
             return db, load_settings(session)

@@ -113,7 +113,7 @@ def _sell_once(app: QApplication, folder: Path, hook) -> None:
     from shop_desk.gui.tasks import TaskRunner
     from shop_desk.settings import load_settings
 
-    db = open_database(folder=folder)
+    db = open_database(folder=folder, idle_checkpoints=True)
     try:
         check(db.current_revision() == SCHEMA_HEAD, "the database was not migrated to the head")
         with db.read() as session:

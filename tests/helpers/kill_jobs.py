@@ -135,7 +135,8 @@ JOBS = {
 
 def run(job: str, folder: str, seed: str, acks: str, extra: str = "") -> None:
     ack = Acks(Path(acks))
-    db = open_database(folder=Path(folder))
+    # As the window opens it: kills also land in the middle of background WAL checkpoints.
+    db = open_database(folder=Path(folder), idle_checkpoints=True)
     ack("o")  # open: the parent's kill timer starts now (not a write)
     JOBS[job](db, random.Random(int(seed)), ack, extra)
 
