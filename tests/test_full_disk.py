@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shop_desk import paths
 from shop_desk.db.engine import open_database
-from shop_desk.db.models import Product, Sale, SaleLine, StockMove
+from shop_desk.db.models import Product, Sale
 from shop_desk.errors import StorageError
 from shop_desk.importing.products_import import apply_products, preview_products
 from shop_desk.inventory.check import check_database
@@ -22,17 +22,7 @@ from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from tests.factories import make_product
 from tests.helpers.small_disk import fill, small_disk
-
-
-def _ledger(db) -> tuple:
-    with db.read() as s:
-        return (
-            s.scalar(select(func.count(Sale.id))),
-            s.scalar(select(func.count(SaleLine.id))),
-            s.scalar(select(func.count(StockMove.id))),
-            s.scalar(select(func.count(Product.id))),
-            s.scalar(select(func.sum(Product.on_hand))),
-        )
+from tests.helpers.till import ledger_counts, sell_until_refused
 
 
 def _cart(db, ids: list[int], n: int) -> Cart:
@@ -61,25 +51,17 @@ def test_a_full_disk_refuses_the_write_clearly_and_keeps_the_shop_whole(tmp_path
             for pid in ids:
                 receive_stock(s, pid, 100_000, 100_000 * 300)
         fill(disk, leave_bytes=512 * 1024)
-        acknowledged, error = [], None
-        for n in range(20_000):
-            cart = _cart(db, ids, n)
-            before = _ledger(db)
-            try:
-                with db.session() as s:
-                    acknowledged.append(checkout(s, cart).sale_id)
-            except StorageError as exc:
-                error = exc
-                break
-        assert error is not None, "the disk never filled up"
+        acknowledged, error, before, cart = sell_until_refused(
+            db, lambda n: _cart(db, ids, n), limit=20_000
+        )
         assert "disk is full" in str(error) and "nothing was saved" in str(error)
-        assert _ledger(db) == before  # the refused sale left no trace
+        assert ledger_counts(db) == before  # the refused sale left no trace
         assert len(acknowledged) > 5
 
         refused = _products_file(tmp_path, 2000)
         with pytest.raises(StorageError, match="disk is full"), db.session() as s:
             apply_products(s, preview_products(refused, session=s))
-        assert _ledger(db) == before  # not one of the 2,000 products
+        assert ledger_counts(db) == before  # not one of the 2,000 products
 
         (disk / "filler.bin").unlink()  # the owner frees some space
         with db.session() as s:

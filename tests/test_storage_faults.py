@@ -27,18 +27,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from shop_desk import paths
 from shop_desk.db import engine as engine_module
 from shop_desk.db.engine import backup_sqlite, open_database
-from shop_desk.db.models import Product, Sale, SaleLine, StockMove
+from shop_desk.db.models import Product, Sale
 from shop_desk.errors import StorageError
 from shop_desk.inventory.check import check_database
 from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.search import search_products
 from shop_desk.inventory.stock import receive_stock
 from tests.factories import make_product
+from tests.helpers.till import ledger_counts, sell_until_refused
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,17 +57,6 @@ def _cart(db, pid: int, qty: int = 2) -> Cart:
         cart = Cart()
         cart.add(s.get(Product, pid), qty)
     return cart
-
-
-def _ledger(db) -> tuple[int, int, int, int]:
-    """(sales, sale lines, moves, on hand of all products): what a failed sale must not touch."""
-    with db.read() as s:
-        return (
-            s.scalar(select(func.count(Sale.id))),
-            s.scalar(select(func.count(SaleLine.id))),
-            s.scalar(select(func.count(StockMove.id))),
-            s.scalar(select(func.sum(Product.on_hand))),
-        )
 
 
 def _is_root() -> bool:
@@ -113,7 +103,7 @@ def read_only(*targets: Path) -> Iterator[bool]:
 def test_read_only_database_file_refuses_the_sale_and_keeps_the_cart(tmp_path):
     folder = tmp_path / "shop"
     db, pid = _shop(folder)
-    before = _ledger(db)
+    before = ledger_counts(db)
     cart = _cart(db, pid)
     db.dispose()
     path = paths.database_path(folder)
@@ -121,7 +111,7 @@ def test_read_only_database_file_refuses_the_sale_and_keeps_the_cart(tmp_path):
         url = None if enforced else f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
         ro = open_database(url=url, folder=folder)
         try:
-            assert _ledger(ro) == before  # the owner can still look
+            assert ledger_counts(ro) == before  # the owner can still look
             with pytest.raises(StorageError, match="read-only") as caught, ro.session() as s:
                 checkout(s, cart)
             assert "nothing was saved" in str(caught.value)
@@ -129,7 +119,7 @@ def test_read_only_database_file_refuses_the_sale_and_keeps_the_cart(tmp_path):
             ro.dispose()
     assert cart.total_fen == 600  # what was scanned is still there
     db = open_database(folder=folder)
-    assert _ledger(db) == before
+    assert ledger_counts(db) == before
     with db.session() as s:
         checkout(s, cart)  # writable again: the same cart goes through
     with db.read() as s:
@@ -140,7 +130,7 @@ def test_read_only_database_file_refuses_the_sale_and_keeps_the_cart(tmp_path):
 def test_read_only_data_folder_gives_a_storage_error_naming_the_folder(tmp_path):
     folder = tmp_path / "shop"
     db, pid = _shop(folder)
-    before = _ledger(db)
+    before = ledger_counts(db)
     db.dispose()  # a clean close leaves no -wal/-shm beside the file
     path = paths.database_path(folder)
     with read_only(path, folder) as enforced:
@@ -155,7 +145,7 @@ def test_read_only_data_folder_gives_a_storage_error_naming_the_folder(tmp_path)
                 ro.dispose()
         assert "Check" in str(caught.value)
     db = open_database(folder=folder)
-    assert _ledger(db) == before
+    assert ledger_counts(db) == before
     db.dispose()
 
 
@@ -182,7 +172,7 @@ def test_locked_database_refuses_the_sale_after_waiting_and_writes_nothing(
     tmp_path, short_busy_timeout
 ):
     db, pid = _shop(tmp_path / "shop")
-    before = _ledger(db)
+    before = ledger_counts(db)
     cart = _cart(db, pid)
     other = sqlite3.connect(paths.database_path(tmp_path / "shop"), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
@@ -193,13 +183,13 @@ def test_locked_database_refuses_the_sale_after_waiting_and_writes_nothing(
         waited = time.monotonic() - started
         assert "Try again" in str(caught.value)
         assert 0.25 <= waited < 4  # it waited for the lock, then gave up
-        assert _ledger(db) == before  # reading still works while the other writes (WAL)
+        assert ledger_counts(db) == before  # reading still works while the other writes (WAL)
     finally:
         other.execute("ROLLBACK")
         other.close()
     with db.session() as s:
         checkout(s, cart)  # the lock is gone: the same cart goes through
-    assert _ledger(db)[0] == before[0] + 1
+    assert ledger_counts(db)[0] == before[0] + 1
     db.dispose()
 
 
@@ -237,19 +227,11 @@ def test_full_disk_during_checkout_leaves_no_trace_of_the_sale(tmp_path):
 
     event.listen(db.engine, "connect", cap)
     db.engine.dispose()  # every new connection is capped at today's size
-    acknowledged, error = [], None
-    for _ in range(3000):
-        cart = _cart(db, pid, qty=1)
-        before = _ledger(db)
-        try:
-            with db.session() as s:
-                acknowledged.append(checkout(s, cart).sale_id)
-        except StorageError as exc:
-            error = exc
-            break
-    assert error is not None, "the capped database never filled up"
+    acknowledged, error, before, cart = sell_until_refused(
+        db, lambda _n: _cart(db, pid, qty=1), limit=3000
+    )
     assert "disk is full" in str(error) and "nothing was saved" in str(error)
-    assert _ledger(db) == before  # the failed sale is entirely absent
+    assert ledger_counts(db) == before  # the failed sale is entirely absent
     event.remove(db.engine, "connect", cap)
     db.dispose()
 
