@@ -157,7 +157,25 @@ def run(argv: list[str] | None = None) -> int:
 def _open(args, folder: Path):
     from shop_desk.db.engine import open_database
 
-    return open_database(url=args.database_url, folder=folder)
+    db = open_database(url=args.database_url, folder=folder)
+    if getattr(args, "demo", False):
+        _ensure_demo(db)
+    return db
+
+
+def _ensure_demo(db) -> None:
+    """`shop-desk --demo COMMAND` works on the demo shop, generated first if it is empty (as
+    the window does), with the same progress line as a sync."""
+    from shop_desk.demo import ensure_demo
+    from shop_desk.progress import run_job
+
+    try:
+        if run_job(ensure_demo(db), _progress_line(tr("Demo shop"))):
+            _end_progress_line()
+            out(tr("The demo shop is ready."))
+    except BaseException:
+        _end_progress_line()
+        raise
 
 
 def cmd_products(args, folder: Path) -> int:

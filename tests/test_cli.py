@@ -95,3 +95,17 @@ def test_chinese_messages_when_asked(home):
 def test_logs_written_in_the_data_folder(home):
     cli(home, "check")
     assert (home / "logs").is_dir()
+
+
+def test_demo_flag_builds_the_demo_shop_for_commands_too(tmp_path):
+    first = cli(tmp_path, "--demo", "sources", "list")
+    assert first.returncode == 0, first.stderr
+    assert "The demo shop is ready." in first.stdout
+    assert "[folder]" in first.stdout and "[pricelist]" in first.stdout  # its demo sources
+    stock = cli(tmp_path, "--demo", "stock", "--json")
+    assert stock.returncode == 0, stock.stderr
+    assert len(json.loads(stock.stdout)) > 700  # the demo's ~800 products, built once
+    assert "ready" not in stock.stdout
+    own = cli(tmp_path, "stock", "--json")  # the owner's own shop stays empty
+    assert own.returncode == 0, own.stderr
+    assert json.loads(own.stdout) == []
