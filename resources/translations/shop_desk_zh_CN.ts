@@ -126,6 +126,10 @@
             <translation>Shop Desk 已经在这台电脑上打开了。请在任务栏上找到它的窗口；同一份店铺数据一次只能由一个程序使用。</translation>
         </message>
         <message>
+            <source>A sale is in progress at the counter. Restart anyway and drop it?</source>
+            <translation>收银台还有一笔未结账的销售。仍要重新启动并放弃它吗？</translation>
+        </message>
+        <message>
             <source>The shop's data could not be opened: {error}</source>
             <translation>无法打开店铺数据：{error}</translation>
         </message>
@@ -2115,6 +2119,10 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
         <message>
             <source>Save (Ctrl+S)</source>
             <translation>保存（Ctrl+S）</translation>
+        </message>
+        <message>
+            <source>Restart now</source>
+            <translation>立即重新启动</translation>
         </message>
         <message>
             <source>Settings saved.</source>

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QProcess, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shop_desk import APP_NAME, i18n, paths
@@ -149,8 +149,19 @@ def run_gui(db_url: str | None, data_folder: Path, demo: bool = False) -> int:
         tasks.shutdown()
         if startup.ctx is not None:
             startup.ctx.db.dispose()
-        lock.unlock()
+        lock.unlock()  # before the new instance looks for it
         hook.uninstall()
+        if startup.restart_wanted:
+            program, arguments = restart_command()
+            QProcess.startDetached(program, arguments)
+
+
+def restart_command() -> tuple[str, list[str]]:
+    """This program with the same options: the bundle's own executable, or this Python
+    running the package (started as `shop-desk` or `python -m shop_desk` alike)."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, sys.argv[1:]
+    return sys.executable, ["-m", "shop_desk", *sys.argv[1:]]
 
 
 class Startup(QObject):
@@ -164,6 +175,7 @@ class Startup(QObject):
 
         self.app, self.tasks, self.db_url, self.folder, self.demo = app, tasks, db_url, folder, demo
         self.ctx = None
+        self.restart_wanted = False
         self.window = MainWindow()
         self.probe = None
         if os.environ.get("SHOP_DESK_STARTUP_PROBE") == "1":
@@ -195,6 +207,7 @@ class Startup(QObject):
             self.window.retranslate()
         self.ctx = AppContext(db, settings, self.tasks, Events(), self.folder, self.demo)
         self.window.attach(self.ctx)
+        self.ctx.events.restart_requested.connect(self.restart)
         from shop_desk.gui.reorder_jobs import RefitScheduler
 
         self.refit = RefitScheduler(self.ctx)
@@ -206,6 +219,21 @@ class Startup(QObject):
             from shop_desk.gui.auto_backup import AutoBackup
 
             AutoBackup(self.ctx, parent=self.window).start()
+
+    def restart(self) -> None:
+        """Quit and start again (run_gui starts the new process once this one let go of the
+        data folder). A sale in progress at the counter is not dropped without asking."""
+        cart = getattr(self.window.counter_page, "cart", None)
+        if cart is not None and cart.lines:
+            question = QCoreApplication.translate(
+                "App", "A sale is in progress at the counter. Restart anyway and drop it?"
+            )
+            yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+            if QMessageBox.question(self.window, "Shop Desk", question, yes | no, no) != yes:
+                return
+        self.restart_wanted = True
+        self.window.close()  # saves the window's size and place
+        self.exit_requested.emit(0)
 
     def failed(self, error: BaseException) -> None:
         if isinstance(error, ShopDeskError):

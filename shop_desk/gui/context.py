@@ -23,6 +23,7 @@ class Events(QObject):
     status_message = Signal(str)  # a transient sentence for the status bar
     progress = Signal(int, int, str)  # done, total (0 = unknown), message; done<0 = finished
     backups_changed = Signal()  # a backup was written or restored
+    restart_requested = Signal()  # the owner asked to restart (a new language or database)
 
 
 @dataclass

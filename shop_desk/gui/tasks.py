@@ -46,6 +46,7 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._deliver)
         self._tasks: dict[int, tuple] = {}
         self._ids = itertools.count(1)
+        self._closed = False
 
     def run(
         self,
@@ -56,6 +57,9 @@ class TaskRunner(QObject):
         *,
         write: bool = False,
     ) -> None:
+        if self._closed:  # the program is closing: a timer's late job has nowhere to run
+            log.info("job not started: the task runner is shut down")
+            return
         task_id = next(self._ids)
         self._tasks[task_id] = (job, on_done, on_error, on_progress)
         if len(self._tasks) == 1:
@@ -86,6 +90,7 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         """Wait for running jobs (queued ones are dropped): no worker outlives the runner."""
+        self._closed = True
         self._others.shutdown(wait=True, cancel_futures=True)
         self._writes.shutdown(wait=True)
 

@@ -25,7 +25,7 @@ from shop_desk.gui.pages.settings import SettingsPage
 from shop_desk.gui.tasks import TaskRunner
 from shop_desk.settings import ShopSettings, save_settings
 
-from .modal import when_modal
+from .modal import answer, when_modal
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "pypinyin", "openpyxl", "alembic", "requests", "keyring")
@@ -389,3 +389,68 @@ def test_demo_shop_is_generated_under_a_progress_dialog(qtbot, ctx):
         assert s.scalar(select(func.count(Product.id))) == 30
     assert ctx.settings.shop_name and ctx.settings.shop_name in win.shop_label.text()
     assert fill_demo(ctx, win) is None  # not empty any more: nothing to do
+
+
+def _opened_startup(qtbot, folder: Path):
+    from PySide6.QtWidgets import QApplication
+
+    from shop_desk.gui.app import Startup
+
+    tasks = TaskRunner()
+    startup = Startup(QApplication.instance(), tasks, None, folder, False)
+    qtbot.addWidget(startup.window)
+    startup.begin()
+    qtbot.waitUntil(lambda: startup.ctx is not None, timeout=20000)
+    return startup, tasks
+
+
+def test_restart_now_after_a_new_language_quits_to_start_again(qtbot, tmp_path):
+    startup, tasks = _opened_startup(qtbot, tmp_path / "数据")
+    exits = []
+    startup.exit_requested.connect(exits.append)
+    try:
+        window = startup.window
+        window.show_page("settings")
+        page = window.page("settings")
+        assert not page.restart_button.isVisibleTo(page)
+        page.language.setCurrentIndex(page.language.findData("zh_CN"))
+        page.save_button.click()
+        qtbot.waitUntil(lambda: page.restart_button.isVisibleTo(page), timeout=10000)
+        page.restart_button.click()
+        assert startup.restart_wanted and exits == [0] and not window.isVisible()
+    finally:
+        tasks.shutdown()
+        startup.ctx.db.dispose()
+
+
+def test_restart_asks_before_dropping_a_sale_in_progress(qtbot, tmp_path):
+    from tests.factories import make_product
+
+    startup, tasks = _opened_startup(qtbot, tmp_path / "数据")
+    try:
+        with startup.ctx.db.session() as s:
+            product = make_product(s, "农夫山泉 550ml", 200)
+            s.flush()
+            s.expunge(product)
+        startup.window.counter_page.add_product(product, 1)
+        texts = []
+        answer(QMessageBox.StandardButton.No, texts)
+        startup.ctx.events.restart_requested.emit()
+        assert texts and "sale is in progress" in texts[0]
+        assert not startup.restart_wanted and startup.window.isVisible()
+        assert len(startup.window.counter_page.cart.lines) == 1  # the sale is still there
+    finally:
+        tasks.shutdown()
+        startup.ctx.db.dispose()
+
+
+def test_restart_command_starts_this_program_with_the_same_options(tmp_path, monkeypatch):
+    from shop_desk.gui.app import restart_command
+
+    monkeypatch.setattr(sys, "argv", ["shop-desk", "--self-test"])
+    program, arguments = restart_command()
+    done = subprocess.run(
+        [program, *arguments], env=_env(tmp_path), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test ok" in done.stdout

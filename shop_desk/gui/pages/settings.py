@@ -134,8 +134,15 @@ class SettingsPage(QWidget):
         self.save_button.setMinimumHeight(40)
         self.save_button.clicked.connect(self.save)
         self.save_button.setMinimumWidth(160)
+        # A new language or database takes effect in a fresh window: one click, no hunting for
+        # the program's icon (a cart at the counter is asked about first, by the app).
+        self.restart_button = QPushButton(self.tr("Restart now"))
+        self.restart_button.setMinimumHeight(40)
+        self.restart_button.setVisible(False)
+        self.restart_button.clicked.connect(self.ctx.events.restart_requested.emit)
         row.addWidget(self.message, 1)
         row.addStretch(0)
+        row.addWidget(self.restart_button, 0)
         row.addWidget(self.save_button, 0)
         return row
 
@@ -213,6 +220,7 @@ class SettingsPage(QWidget):
             text += " " + self.tr("Restart Shop Desk to see the new language.")
         if url_changed:
             text += " " + self.tr("Restart Shop Desk to open the other database.")
+        self.restart_button.setVisible(language_changed or url_changed)
         self.message.show_ok(text)
         self.ctx.events.status_message.emit(text)
         self.ctx.events.settings_changed.emit()
