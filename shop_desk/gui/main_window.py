@@ -73,9 +73,17 @@ class MainWindow(QMainWindow):
         """Before attach() only the navigation has text: redo it in a newly chosen language."""
         for row, title in enumerate(self._titles().values()):
             self.nav.item(row).setText(title)
+        self._fit_nav()
         self.setWindowTitle(self.tr("Shop Desk"))
         if self.ctx is None:
             self.statusBar().showMessage(self.tr("Opening the shop…"))
+
+    def _fit_nav(self) -> None:
+        """As wide as its longest title ("Purchase orders" in English), never narrower than
+        the Chinese layout's 150 px: a cut title or a scroll bar there looks broken."""
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(title) for title in self._titles().values())
+        self.nav.setFixedWidth(max(150, widest + 2 * 10 + 2 * self.nav.frameWidth() + 8))
 
     def _titles(self) -> dict[str, str]:
         return {
@@ -95,7 +103,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scanner's Enter stays in the page
         self.nav.setFont(sized_font(self, 14))
-        self.nav.setFixedWidth(150)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         for number, (key, title) in enumerate(self._titles().items(), start=1):
@@ -103,6 +111,7 @@ class MainWindow(QMainWindow):
             self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
             self.stack.addWidget(QWidget())  # replaced by the real page when first shown
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda k=key: self.show_page(k))
+        self._fit_nav()
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
         self.nav.setCurrentRow(0)
         layout.addWidget(self.nav)

@@ -454,3 +454,10 @@ def test_restart_command_starts_this_program_with_the_same_options(tmp_path, mon
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test ok" in done.stdout
+
+
+def test_navigation_fits_its_longest_title(qtbot, window):
+    metrics = window.nav.fontMetrics()
+    for row in range(window.nav.count()):
+        title = window.nav.item(row).text()
+        assert window.nav.viewport().width() >= metrics.horizontalAdvance(title) + 20, title
