@@ -7,6 +7,7 @@ import datetime as dt
 
 import reorder_states as rs
 
+from shop_desk.money import round_half_even
 from shop_desk.reorder import basket
 from shop_desk.reorder.policy import ShopDeskPolicy, suggest
 from shop_desk.reorder.review import Supplier
@@ -95,13 +96,13 @@ def test_the_tier_counts_the_months_spend_before_the_order():
     assert crossing.next_tier_missing_fen is None
     reached = suggest(tiered(25000, mid)).suppliers[0]
     assert reached.discount_bp == 300
-    assert reached.discount_fen == reached.subtotal_fen - basket.round_half_even(
+    assert reached.discount_fen == reached.subtotal_fen - round_half_even(
         reached.subtotal_fen * 9700, 10000
     )
     # at the month's turn the spend starts again from zero: no discount on April 1st
     april = suggest(tiered(0, dt.date(2024, 4, 1))).suppliers[0]
     assert april.discount_bp == 0 and april.next_tier_missing_fen == 20000 - april.subtotal_fen
-    assert april.next_tier_saving_fen == basket.round_half_even(april.subtotal_fen * 300, 10000)
+    assert april.next_tier_saving_fen == round_half_even(april.subtotal_fen * 300, 10000)
 
 
 def test_a_mixed_batch_minimum_is_filled_or_the_order_waits():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
+from shop_desk.purchasing.pricing import tier_price
 from shop_desk.reorder import lots
 from shop_desk.reorder.review import Offer, OrderLine, ReviewState, Supplier
 from shop_desk.reorder.suggestion import Suggestions, SupplierSummary, summarise
@@ -38,7 +39,7 @@ class DraftLine:
 
     @property
     def pack_price_fen(self) -> int:
-        return lots.tier_price(self.offer, self.packs)
+        return tier_price(self.offer.tiers, self.packs)
 
     @property
     def line_cost_fen(self) -> int:

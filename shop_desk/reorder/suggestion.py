@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from shop_desk.i18n import tr
-from shop_desk.money import format_fen
+from shop_desk.money import format_fen, round_half_even
 from shop_desk.reorder import basket, position
 from shop_desk.reorder.policy import EARLY, ORDER, PROBE, TOPUP, Plan, PlanLine
 from shop_desk.reorder.review import OrderLine, Supplier
@@ -293,5 +293,5 @@ def summarise(supplier: Supplier, spend_fen: int, subtotal_fen: int, lines: int)
         next_tier_missing_fen=None if nxt is None else nxt[0] - after,
         next_tier_saving_fen=None
         if nxt is None
-        else basket.round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
+        else round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
     )
