@@ -185,6 +185,14 @@ class DraftModel(QAbstractTableModel):
                 return True
             self.draft.set_packs(row, int(value))
         elif index.column() == self.SOURCE and isinstance(value, Offer):
+            other = self.draft.duplicate_of(row, value)
+            if other is not None:  # another line buys it there already: the two become one
+                self.beginRemoveRows(QModelIndex(), row, row)
+                self.draft.set_source(row, value)
+                self.endRemoveRows()
+                kept = other if other < row else other - 1
+                self.dataChanged.emit(self.index(kept, 0), self.index(kept, self.REASON))
+                return True
             self.draft.set_source(row, value)
         else:
             return False
