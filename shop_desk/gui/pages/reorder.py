@@ -391,7 +391,11 @@ class ReorderPage(QWidget):
                     saving=format_fen(s.next_tier_saving_fen or 0),
                 )
             )
-        return "; ".join(parts)
+        pair = self.tr("{first}; {second}")  # "；" in Chinese
+        text = parts[0]
+        for part in parts[1:]:
+            text = pair.format(first=text, second=part)
+        return text
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}, reverse=True)
