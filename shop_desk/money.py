@@ -61,3 +61,14 @@ def mul_div_round(value: int, num: int, den: int) -> int:
     if 2 * r >= den:
         q += 1
     return q if prod >= 0 else -q
+
+
+def round_half_even(num: int, den: int) -> int:
+    """num / den rounded half to even (banker's rounding), in integers only (den > 0).
+
+    The rule of the suppliers' member discounts (SIMULATION.md "Money"): no float error at .5.
+    """
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q % 2 == 1):
+        q += 1
+    return q

@@ -20,13 +20,12 @@ class ShopSettings:
     shop_address: str = ""
     shop_phone: str = ""
     near_expiry_days: int = 7
-    # Reorder defaults (a product's own service level and review days win when set).
-    default_service_level_bp: int = 9700  # new products: out of stock on 3 % of days at most
+    # Reorder settings a new product starts with, when it gives none (the product editor,
+    # a product import, the demo); each product's own values win afterwards.
+    default_service_level_bp: int = 9700  # new products: 97 % of demand served from stock
     default_review_days: int = 7  # new products: looked at once a week
     holding_cost_bp: int = 2000  # cost of holding stock per year, of its value: 20 %
     reorder_budget_fen: int = 0  # cash for one day's orders; 0 = no limit
-    default_review_days: int = 7  # days between two orders, when a product does not say
-    default_service_level_bp: int = 9700  # for new products: 97 % of demand served from stock
     label_template: str = "a4-3x8"  # the last label sheet or label size printed on
     receipt_width_mm: int = 58  # receipt paper: 58 or 80 mm
     settings_version: int = SETTINGS_VERSION

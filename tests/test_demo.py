@@ -35,7 +35,7 @@ from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.products import lookup_code
 from shop_desk.inventory.stock import near_expiry
 from shop_desk.progress import run_job
-from shop_desk.settings import load_settings
+from shop_desk.settings import ShopSettings, load_settings, save_settings
 from shop_desk.text import is_valid_gtin
 
 SMALL = {"end_date": date(2025, 3, 31), "products": 60, "days": 120}
@@ -193,6 +193,19 @@ def test_a_second_call_changes_nothing(sqlite_db):
     created, steps = generate(sqlite_db, **SMALL)
     assert created is False and steps == []
     assert dump(sqlite_db) == before
+
+
+def test_demo_products_take_the_settings_service_level(sqlite_db):
+    """Each demo product says how often it is reviewed; the service level is the shop's."""
+    with sqlite_db.session() as s:
+        save_settings(s, ShopSettings(default_service_level_bp=9500, default_review_days=14))
+    generate(sqlite_db, products=20, days=10, with_sources=False)
+    items = {item.name: item for item in demo_products(20)}
+    with sqlite_db.read() as s:
+        rows = s.execute(select(Product.name, Product.service_level_bp, Product.review_days))
+        got = {name: (bp, review) for name, bp, review in rows}
+        assert load_settings(s).default_service_level_bp == 9500  # the demo keeps it
+    assert got == {name: (9500, item.review_days) for name, item in items.items()}
 
 
 def test_history_ends_yesterday_by_default(sqlite_db):

@@ -385,3 +385,38 @@ def test_a_big_file_imports_and_reimports(sqlite_db, tmp_path):
     _, again = run_import(sqlite_db, path)
     assert again.unchanged == 3000 and count(sqlite_db) == 3000
     assert time.perf_counter() - started < 60  # rows that change nothing are not rewritten
+
+
+def test_new_products_start_with_the_settings_reorder_defaults(tmp_path):
+    """`shop-desk products import`: new products take the Settings page's service level and
+    review days (an import has no such columns); a matched product keeps its own."""
+    from shop_desk.db.engine import open_database
+    from shop_desk.settings import ShopSettings, save_settings
+    from tests.test_cli import cli
+
+    db = open_database(folder=tmp_path)
+    with db.session() as s:
+        save_settings(s, ShopSettings(default_service_level_bp=9500, default_review_days=14))
+        make_product(s, "可乐", barcodes=[("6908512108211", 1)], service_level_bp=9900)
+    db.dispose()
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            ["条码", "品名", "售价"],
+            ["6908512108211", "可口可乐", "3.50"],
+            ["6921168509256", "农夫山泉", "2"],
+        ],
+    )
+    done = cli(tmp_path, "products", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    db = open_database(folder=tmp_path)
+    try:
+        with db.read() as s:
+            rows = s.execute(
+                select(Product.name, Product.service_level_bp, Product.review_days).order_by(
+                    Product.id
+                )
+            ).all()
+    finally:
+        db.dispose()
+    assert [tuple(r) for r in rows] == [("可口可乐", 9900, 7), ("农夫山泉", 9500, 14)]

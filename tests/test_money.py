@@ -1,7 +1,7 @@
 import pytest
 
 from shop_desk.errors import InputError
-from shop_desk.money import fen_to_plain, format_fen, mul_div_round, parse_fen
+from shop_desk.money import fen_to_plain, format_fen, mul_div_round, parse_fen, round_half_even
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,17 @@ def test_mul_div_round_is_integer_and_half_away_from_zero():
     assert mul_div_round(-5100, 1, 24) == -213
     assert mul_div_round(10, 1, 3) == 3
     assert mul_div_round(10**15 + 1, 3, 7) == (3 * (10**15 + 1) * 2 + 7) // 14
+
+
+def test_round_half_even_rounds_ties_to_the_even_fen():
+    assert [round_half_even(n, 10) for n in (14, 15, 16, 25, 35, -25, -35)] == [
+        1,
+        2,
+        2,
+        2,
+        4,
+        -2,
+        -4,
+    ]
+    assert round_half_even(29_700 * 9_700, 10_000) == 28_809  # 288.09 exactly
+    assert round_half_even(5, 10_000) == 0 and round_half_even(5_001, 10_000) == 1

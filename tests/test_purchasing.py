@@ -14,6 +14,7 @@ from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import Lot, OrderStatus, Product, PurchaseOrder, StockMove, Supplier
 from shop_desk.errors import InputError
 from shop_desk.inventory.check import check_database
+from shop_desk.money import round_half_even
 from shop_desk.purchasing.orders import (
     DraftLine,
     cancel_order,
@@ -28,7 +29,7 @@ from shop_desk.purchasing.orders import (
     order_warnings,
     set_line_packs,
 )
-from shop_desk.purchasing.pricing import order_totals, round_half_even, tier_price
+from shop_desk.purchasing.pricing import order_totals, tier_price
 from shop_desk.purchasing.receiving import (
     ReceiptLine,
     check_received,

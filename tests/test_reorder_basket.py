@@ -7,6 +7,8 @@ import datetime as dt
 
 import reorder_states as rs
 
+from shop_desk import i18n
+from shop_desk.money import round_half_even
 from shop_desk.reorder import basket
 from shop_desk.reorder.policy import ShopDeskPolicy, suggest
 from shop_desk.reorder.review import Supplier
@@ -95,13 +97,13 @@ def test_the_tier_counts_the_months_spend_before_the_order():
     assert crossing.next_tier_missing_fen is None
     reached = suggest(tiered(25000, mid)).suppliers[0]
     assert reached.discount_bp == 300
-    assert reached.discount_fen == reached.subtotal_fen - basket.round_half_even(
+    assert reached.discount_fen == reached.subtotal_fen - round_half_even(
         reached.subtotal_fen * 9700, 10000
     )
     # at the month's turn the spend starts again from zero: no discount on April 1st
     april = suggest(tiered(0, dt.date(2024, 4, 1))).suppliers[0]
     assert april.discount_bp == 0 and april.next_tier_missing_fen == 20000 - april.subtotal_fen
-    assert april.next_tier_saving_fen == basket.round_half_even(april.subtotal_fen * 300, 10000)
+    assert april.next_tier_saving_fen == round_half_even(april.subtotal_fen * 300, 10000)
 
 
 def test_a_mixed_batch_minimum_is_filled_or_the_order_waits():
@@ -128,3 +130,35 @@ def test_a_budget_keeps_the_most_urgent_lines():
     assert [ln.product_id for ln in trimmed.dropped] == ["b"] or trimmed.lines[0].packs
     assert trimmed.total_fen <= cost["a"] + 100
     assert trimmed.notes == ["1 lines left out to stay within the budget."]
+
+
+def test_an_order_and_its_early_pull_on_one_offer_are_one_line():
+    """The product is ordered and also pulled a review early to reach free shipping: the
+    owner sees one line of the summed packs, priced at the tier they reach, and why."""
+    sup = Supplier("s", lead_time_days=1, shipping_fee_fen=1000, free_over_fen=1500)
+    state = rs.state(
+        [rs.product("a", unit="瓶")], [10], [0], [rs.offer("s", "a", [(1, 10), (100, 9)])], [sup]
+    )
+    plan = ShopDeskPolicy().plan(state)
+    order, early = ([ln for ln in plan.lines if ln.kind == k] for k in ("order", "early"))
+    assert len(order) == len(early) == 1  # the policy's two lines on the same offer
+    packs = order[0].lot.packs + early[0].lot.packs
+    result = suggest(state)  # English (conftest)
+    (line,) = result.lines
+    assert (line.packs, line.units, line.kind) == (packs, packs, "order")
+    assert line.line_cost_fen == packs * 9  # the 100-pack tier, as the order is billed
+    assert line.urgency_fen == round(order[0].urgency_fen + early[0].urgency_fen)
+    assert f"buy {packs} 瓶 at ¥0.09 per 瓶" in line.reason
+    assert line.reason.endswith(
+        f"; {early[0].lot.packs} 瓶 of them ordered a review early to fill the basket"
+    )
+    (summary,) = result.suppliers
+    assert (summary.lines, summary.subtotal_fen) == (1, packs * 9)
+    assert summary.shipping_fen == 0  # 1,503 fen: still over the threshold
+    assert [(ln.sku, ln.packs) for ln in result.order_lines()] == [("S-a", packs)]
+    i18n.set_language("zh_CN")
+    try:
+        chinese = suggest(state).lines[0].reason
+    finally:
+        i18n.set_language("en")
+    assert chinese.endswith(f"；其中 {early[0].lot.packs} 瓶提前订货，凑满包邮或起批金额")

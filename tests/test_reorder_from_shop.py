@@ -15,7 +15,9 @@ from shop_desk.db.models import CatalogSource, Supplier
 from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
-from shop_desk.reorder.from_shop import load_review_state, member_tiers
+from shop_desk.purchasing.pricing import MemberTier as StoredTier
+from shop_desk.purchasing.pricing import member_tiers, order_totals
+from shop_desk.reorder.from_shop import load_review_state
 from tests.factories import make_product
 
 # Noon UTC is the same calendar day in every time zone from UTC-11 to UTC+11.
@@ -109,6 +111,15 @@ def test_linked_offers_and_suppliers_as_the_policy_sees_them(shop):
 
 
 def test_damaged_member_tiers_mean_no_discount():
-    assert member_tiers("not json") == ()
-    assert member_tiers('[{"monthly_spend_fen": 5}]') == ()
-    assert member_tiers("") == ()
+    # one parser for suggestions and order totals (purchasing.pricing)
+    assert member_tiers("not json") == []
+    assert member_tiers('[{"monthly_spend_fen": 5}]') == []  # the catalog requires discount_bp
+    assert member_tiers('{"monthly_spend_fen": 5}') == []
+    assert member_tiers("") == []
+    stored = '[{"name": "B", "monthly_spend_fen": 900, "discount_bp": 300}, '
+    stored += '{"monthly_spend_fen": 100, "discount_bp": 100}]'
+    assert member_tiers(stored) == [StoredTier("", 100, 100), StoredTier("B", 900, 300)]
+    damaged = order_totals(
+        10_000, month_spend_fen=50_000, member_tiers_json="[{", shipping_fee_fen=0, free_over_fen=0
+    )
+    assert (damaged.discount_fen, damaged.total_fen) == (0, 10_000)

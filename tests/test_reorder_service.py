@@ -2,13 +2,14 @@
 orders created from it counting as on order, and `shop-desk suggest` as a user runs it."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from shop_desk.db.engine import open_database
 from shop_desk.errors import InputError
 from shop_desk.purchasing.orders import mark_sent, open_lines
-from shop_desk.reorder import service
+from shop_desk.reorder import lots, service
 from shop_desk.reorder.draft import ReorderDraft
 from tests.shop_with_offers import build_shop
 from tests.test_cli import cli
@@ -47,6 +48,27 @@ def test_edits_keep_lines_orderable_and_totals_follow(shop):
         draft.set_packs(row, -1)
     draft.set_packs(row, 0)
     assert cola not in {ln.product_id for ln in draft.lines}
+
+
+def test_moving_a_line_onto_an_offer_another_line_uses_makes_one_line(shop):
+    db, cola, _water, today = shop
+    draft = service.draft_today(db, today)
+    row = next(i for i, ln in enumerate(draft.lines) if ln.product_id == cola)
+    line = draft.lines[row]
+    other = next(o for o in draft.alternatives[cola] if o != line.offer)
+    draft.lines.append(replace(line, offer=other, packs=2))  # say, a top-up from there
+    count = len(draft.lines)
+    assert draft.duplicate_of(row, other) == count - 1
+    assert draft.duplicate_of(row, line.offer) is None
+    merged = draft.set_source(row, other)
+    assert len(draft.lines) == count - 1
+    assert merged.offer == other and merged.edited
+    assert merged.packs == lots.valid_packs(other, 2 + lots.packs_for_units(other, line.units))
+    assert [ln for ln in draft.lines if ln.product_id == cola] == [merged]
+    assert [o.packs for o in draft.order_lines() if o.product_id == cola] == [merged.packs]
+    summary = {s.supplier_id: s for s in draft.summaries()}[other.supplier_id]
+    there = [ln for ln in draft.lines if ln.offer.supplier_id == other.supplier_id]
+    assert summary.lines == len(there)
 
 
 def test_free_shipping_gap_and_next_member_tier(shop):

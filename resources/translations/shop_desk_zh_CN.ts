@@ -1693,6 +1693,10 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
             <translation>本月再采购 {missing} 可升下一级会员（本单可省 {saving}）</translation>
         </message>
         <message>
+            <source>{first}; {second}</source>
+            <translation>{first}；{second}</translation>
+        </message>
+        <message>
             <source>{count} draft purchase orders created.</source>
             <translation>已生成 {count} 张采购单草稿。</translation>
         </message>

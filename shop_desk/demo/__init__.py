@@ -117,6 +117,8 @@ def _next_id(session: Session, model) -> int:
 def _write_products(session: Session, items: list[DemoProduct], at: datetime) -> list[int]:
     base = _next_id(session, Product)
     ids = list(range(base, base + len(items)))
+    # each demo product says how often it is reviewed; the service level is the shop's
+    service_level_bp = load_settings(session).default_service_level_bp
     rows, codes = [], []
     for pid, item in zip(ids, items, strict=True):
         initials, full = pinyin_keys(item.name)
@@ -134,7 +136,7 @@ def _write_products(session: Session, items: list[DemoProduct], at: datetime) ->
                 "stock_value_fen": 0,
                 "last_cost_fen": item.cost_fen,
                 "shelf_life_days": item.shelf_life_days,
-                "service_level_bp": 9700,
+                "service_level_bp": service_level_bp,
                 "review_days": item.review_days,
                 "shelf_capacity": item.shelf_capacity,
                 "min_display_qty": item.min_display_qty,

@@ -9,7 +9,8 @@ Behaviour a shop owner can rely on (the CLI and the import dialog say the same):
   product is updated, never duplicated; everything else becomes a new product.
 - Updating changes only what the row says: an empty cell keeps the stored value, and
   barcodes are only ever added (a file listing one of a product's two barcodes does not
-  remove the other). Reorder settings and on-hand stock are never touched by an import.
+  remove the other). Reorder settings and on-hand stock are never touched by an import: a
+  new product starts with the Settings page's service level and review days.
 - A missing retail price is not an error: starting with a list of names and barcodes is
   common. A new product without a price is created at ¥0.00 and the preview warns on its line
   ("no retail price"); an existing product keeps its price. The owner sets prices later
@@ -59,6 +60,7 @@ from shop_desk.inventory.products import (
 )
 from shop_desk.money import format_fen
 from shop_desk.progress import Job, Progress, run_job
+from shop_desk.settings import load_settings
 
 MAX_PRODUCT_ROWS = 200_000
 HIGH_PRICE_FEN = 1_000_000  # ¥10,000: possible for a shop item, but worth a second look
@@ -605,10 +607,15 @@ _CREATE_BATCH = 1000  # new products per create_products call (progress between 
 def _write_rows(session: Session, rows: list[ProductRow], counts: dict) -> Iterator[Progress]:
     total = len(rows)
     new = [row for row in rows if row.product_id is None]
+    settings = load_settings(session)  # an import never sets reorder settings: the defaults
+    defaults = {
+        "service_level_bp": settings.default_service_level_bp,
+        "review_days": settings.default_review_days,
+    }
     for start in range(0, len(new), _CREATE_BATCH):  # new products in bulk: most of a file
         batch = new[start : start + _CREATE_BATCH]
         try:
-            create_products(session, [row.data for row in batch])
+            create_products(session, [replace(row.data, **defaults) for row in batch])
         except ItemError as exc:
             raise InputError(str(RowError(batch[exc.index].line, "", str(exc)))) from exc
         counts["created"] += len(batch)

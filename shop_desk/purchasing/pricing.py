@@ -8,7 +8,13 @@ rounded half to even, shipping is charged when the discounted subtotal is below 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from shop_desk.money import round_half_even
+
+log = logging.getLogger(__name__)
 
 BP = 10_000  # basis points in one
 
@@ -38,25 +44,34 @@ def parse_tiers(tiers_json: str) -> list[tuple[int, int]]:
     return sorted((int(p), int(f)) for p, f in json.loads(tiers_json or "[]"))
 
 
-def tier_price(tiers: list[tuple[int, int]], packs: int) -> int:
-    """Price of one pack when buying `packs`: the last tier whose minimum is reached (below
-    the first tier's minimum, the first tier's price)."""
-    if not tiers:
-        raise ValueError("an offer without prices")
-    price = tiers[0][1]
+def tier_price(tiers: Iterable[tuple[int, int]], packs: int) -> int:
+    """Price of one pack when buying `packs`, from (min_packs, pack_price_fen) pairs in
+    ascending order (parse_tiers, or an offer's reorder.review.Tier): the last tier whose
+    minimum is reached; below the first tier's minimum, the first tier's price."""
+    price = None
     for min_packs, pack_price in tiers:
-        if packs >= min_packs:
+        if price is None or packs >= min_packs:
             price = pack_price
+        else:
+            break
+    if price is None:
+        raise ValueError("an offer without prices")
     return price
 
 
-def member_tiers(member_tiers_json: str) -> list[MemberTier]:
-    tiers = [
-        MemberTier(
-            str(t.get("name", "")), int(t["monthly_spend_fen"]), int(t.get("discount_bp", 0))
-        )
-        for t in json.loads(member_tiers_json or "[]")
-    ]
+def member_tiers(stored: str) -> list[MemberTier]:
+    """A supplier's stored member tiers (the catalog's JSON), ascending by month spend.
+
+    A damaged value means no member discount: a suggestion or an order total must never
+    crash on it (the catalog validates what it writes, so this is a corrupted database)."""
+    try:
+        tiers = [
+            MemberTier(str(t.get("name", "")), int(t["monthly_spend_fen"]), int(t["discount_bp"]))
+            for t in json.loads(stored or "[]")
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        log.warning("damaged member tiers ignored: %.200r", stored)
+        return []
     return sorted(tiers, key=lambda t: t.monthly_spend_fen)
 
 
@@ -66,14 +81,6 @@ def reached_tier(tiers: list[MemberTier], month_spend_fen: int) -> MemberTier | 
         if month_spend_fen >= tier.monthly_spend_fen:
             reached = tier
     return reached
-
-
-def round_half_even(num: int, den: int) -> int:
-    """num / den rounded half to even, in integers (den > 0)."""
-    q, r = divmod(num, den)
-    if 2 * r > den or (2 * r == den and q % 2 == 1):
-        q += 1
-    return q
 
 
 def discounted(subtotal_fen: int, discount_bp: int) -> int:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from shop_desk.money import round_half_even
+from shop_desk.purchasing.pricing import tier_price
 from shop_desk.reorder import lots
 from shop_desk.reorder.quantile import demand_quantile
 from shop_desk.reorder.review import Offer, Supplier
@@ -42,13 +44,6 @@ class Totals:
     @property
     def total_fen(self) -> int:
         return self.discounted_fen + self.shipping_fen
-
-
-def round_half_even(num: int, den: int) -> int:
-    q, r = divmod(num, den)
-    if 2 * r > den or (2 * r == den and q % 2 == 1):
-        q += 1
-    return q
 
 
 def totals(supplier: Supplier, month_spend_fen: int, subtotal_fen: int) -> Totals:
@@ -209,7 +204,7 @@ class _Candidates:
             if packs >= packs_needed and missing > 0:  # only as much as the basket lacks
                 units = min(units, max(missing / max(plan.sources.unit_cost[o], 1e-9), 0.01))
             n_packs = lots.packs_for_units(offer, units)
-            price = lots.tier_price(offer, n_packs)
+            price = tier_price(offer.tiers, n_packs)
             lot = lots.Lot(n_packs, n_packs * offer.pack_size, price, n_packs, price)
             lot = fit_shelf(plan, row, offer, lot, inventory)
             if lot is None:
@@ -283,9 +278,9 @@ def _with_packs(line: PlanLine, offer: Offer, packs: int) -> PlanLine:
 
     if packs == line.lot.packs:
         return line
-    price = lots.tier_price(offer, packs)
+    price = tier_price(offer.tiers, packs)
     base = min(line.lot.base_packs, packs)
-    lot = lots.Lot(packs, packs * offer.pack_size, price, base, lots.tier_price(offer, base))
+    lot = lots.Lot(packs, packs * offer.pack_size, price, base, tier_price(offer.tiers, base))
     return PlanLine(line.row, line.offer, lot, line.kind, line.urgency_fen, line.need_units)
 
 

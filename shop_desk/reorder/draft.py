@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
+from shop_desk.purchasing.pricing import tier_price
 from shop_desk.reorder import lots
 from shop_desk.reorder.review import Offer, OrderLine, ReviewState, Supplier
 from shop_desk.reorder.suggestion import Suggestions, SupplierSummary, summarise
@@ -38,7 +39,7 @@ class DraftLine:
 
     @property
     def pack_price_fen(self) -> int:
-        return lots.tier_price(self.offer, self.packs)
+        return tier_price(self.offer.tiers, self.packs)
 
     @property
     def line_cost_fen(self) -> int:
@@ -98,23 +99,44 @@ class ReorderDraft:
         return self.lines[row]
 
     def set_source(self, row: int, offer: Offer) -> DraftLine:
-        """Buy the line from another offer, keeping at least the units it had."""
+        """Buy the line from another offer, keeping at least the units it had. When another
+        line already buys the product on that offer, the two become one line (the packs
+        added up): see duplicate_of()."""
         line = self.lines[row]
         if offer not in self.alternatives.get(line.product_id, []):
             raise InputError(tr("That offer is not linked to {name}.", name=line.product_name))
+        other = self.duplicate_of(row, offer)
+        if other is not None:
+            kept = self.lines[other]
+            packs = lots.valid_packs(offer, kept.packs + lots.packs_for_units(offer, line.units))
+            self.lines[other] = replace(kept, packs=packs, edited=True)
+            del self.lines[row]
+            return self.lines[other if other < row else other - 1]
         packs = lots.packs_for_units(offer, line.units)
         self.lines[row] = replace(line, offer=offer, packs=packs, edited=True)
         return self.lines[row]
+
+    def duplicate_of(self, row: int, offer: Offer) -> int | None:
+        """The other line buying this row's product on `offer`, if any."""
+        product = self.lines[row].product_id
+        for i, ln in enumerate(self.lines):
+            if i != row and ln.product_id == product and ln.offer == offer:
+                return i
+        return None
 
     def remove(self, row: int) -> None:
         del self.lines[row]
 
     # --- what it adds up to ---------------------------------------------------------------
     def order_lines(self) -> list[OrderLine]:
-        return [
-            OrderLine(ln.offer.supplier_id, ln.offer.sku, ln.product_id, ln.packs)
-            for ln in self.lines
-        ]
+        """One order line per supplier SKU (lines are merged as they are made; this holds
+        whatever the edits did)."""
+        merged: dict[tuple[str, str], OrderLine] = {}
+        for ln in self.lines:
+            key = (ln.offer.supplier_id, ln.offer.sku)
+            packs = merged[key].packs + ln.packs if key in merged else ln.packs
+            merged[key] = OrderLine(key[0], key[1], ln.product_id, packs)
+        return list(merged.values())
 
     def summaries(self) -> list[SupplierSummary]:
         out = []

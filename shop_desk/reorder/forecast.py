@@ -184,8 +184,10 @@ def weekday_profile(
 class _Smoothers:
     """SES, Croston and TSB states for [n, k] (product, candidate) pairs, one day at a time.
 
-    Every candidate column runs all three recursions (cheap, and one code path); the
-    method of the column picks which one forecasts.
+    The SES level runs in every column (its uncertainty sets the weights of all three).
+    When each column has one method (the back-test's candidates), Croston and TSB run only
+    in the columns of their own method; when the method varies by product (a runner, one
+    column), every recursion runs and the method of the row picks which one forecasts.
 
     Days that tell nothing (out of stock and no more sold than expected) leave the estimates
     alone, but the level grows uncertain meanwhile: the weights follow the Kalman gain of
@@ -201,14 +203,24 @@ class _Smoothers:
         self.weekday_cols = self.method == SES_WEEKDAY
         self.profile = profile
         shape = np.broadcast_shapes(self.method.shape, self.alpha.shape, (profile.shape[0], 1))
+        self.sba = _span(self.method, SBA)  # columns that run Croston
+        self.tsb = _span(self.method, TSB)  # columns that run TSB
+        # constant per column: worked out once, not on every one of hundreds of days
+        self.alpha_floor = np.maximum(self.alpha, 1e-9)
+        self.sba_rows = np.broadcast_to(self.method == SBA, shape)[:, self.sba]
+        self.tsb_rows = np.broadcast_to(self.method == TSB, shape)[:, self.tsb]
+        self.sba_factor = (1.0 - self.alpha / 2.0)[:, self.sba]
+        self.tsb_beta = self.beta[:, self.tsb]
         rate, nonzero, size = _initial(init_sold, init_oos)
         ones = np.ones(shape)
         self.level = rate[:, None] * ones
-        self.size = size[:, None] * ones  # Croston and TSB demand size
-        self.interval = 1.0 / np.maximum(nonzero, 1e-3)[:, None] * ones  # Croston interval
-        self.prob = nonzero[:, None] * ones  # TSB probability of a demand day
-        self.tsb_size = self.size.copy()
-        self.since = np.zeros(shape)  # known days since the last demand day (Croston)
+        # Croston: demand size, interval, known days since the last demand day
+        self.size = size[:, None] * ones[:, self.sba]
+        self.interval = 1.0 / np.maximum(nonzero, 1e-3)[:, None] * ones[:, self.sba]
+        self.since = np.zeros(shape)[:, self.sba]
+        # TSB: probability of a demand day, demand size
+        self.prob = nonzero[:, None] * ones[:, self.tsb]
+        self.tsb_size = size[:, None] * ones[:, self.tsb]
         a = np.minimum(self.alpha, 0.95) * ones
         self.noise = a * a / (1.0 - a)  # level drift per day, in units of daily noise
         self.prior = a / (1.0 - a)  # uncertainty of the level before the next day
@@ -221,35 +233,66 @@ class _Smoothers:
         self.weekday = (w + 1) % 7
         # SES (on demand / weekday factor for SES_WEEKDAY columns)
         yl = np.where(self.weekday_cols, y / self.profile[:, w : w + 1], y)
-        target = np.where(cens, np.maximum(yl, self.level), yl)
-        informs = ~cens | (yl > self.level)
+        # every row as if in stock, then the few censored rows redone (same arithmetic as
+        # one np.where over all rows, at a fraction of the array passes)
         gain = self.prior / (self.prior + 1.0)
-        boost = np.where(informs, gain / np.maximum(self.alpha, 1e-9), 1.0)
-        self.prior = np.where(informs, gain, self.prior) + self.noise
+        boost = gain / self.alpha_floor
+        prior = gain + self.noise
         a = np.minimum(self.alpha * boost, 1.0)
-        b = np.minimum(self.beta * boost, 1.0)
-        self.level += np.where(informs, a * (target - self.level), 0.0)
+        delta = a * (yl - self.level)
+        rows = np.flatnonzero(censored)
+        if rows.size:
+            yc, lc = yl[rows], self.level[rows]
+            informs = yc > lc  # a censored day tells only when it beat the level
+            boost[rows] = np.where(informs, boost[rows], 1.0)
+            prior[rows] = np.where(informs, gain[rows], self.prior[rows]) + self.noise[rows]
+            a[rows] = np.minimum(self.alpha_rows(rows) * boost[rows], 1.0)
+            delta[rows] = np.where(informs, a[rows] * (np.maximum(yc, lc) - lc), 0.0)
+        self.prior = prior
+        self.level += delta
         # Croston / SBA and TSB: a censored day without sales tells nothing
         hit = y > 0
         known = ~cens | hit
+        a_sba = a[:, self.sba]
         self.since += known
         size_y = np.where(cens, np.maximum(y, self.size), y)
-        self.size = np.where(hit, self.size + a * (size_y - self.size), self.size)
+        self.size = np.where(hit, self.size + a_sba * (size_y - self.size), self.size)
         self.interval = np.where(
-            hit, self.interval + a * (self.since - self.interval), self.interval
+            hit, self.interval + a_sba * (self.since - self.interval), self.interval
         )
         self.since = np.where(hit, 0.0, self.since)
+        a_tsb = a[:, self.tsb]
+        b = np.minimum(self.tsb_beta * boost[:, self.tsb], 1.0)
         tsb_y = np.where(cens, np.maximum(y, self.tsb_size), y)
-        self.tsb_size = np.where(hit, self.tsb_size + a * (tsb_y - self.tsb_size), self.tsb_size)
+        self.tsb_size = np.where(
+            hit, self.tsb_size + a_tsb * (tsb_y - self.tsb_size), self.tsb_size
+        )
         self.prob = np.where(known, self.prob + b * (hit - self.prob), self.prob)
+
+    def alpha_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self.alpha[rows] if self.alpha.shape[0] > 1 else self.alpha
 
     def rate(self) -> np.ndarray:
         """Daily rate per column (deseasonalised for SES_WEEKDAY)."""
-        croston = (1.0 - self.alpha / 2.0) * self.size / np.maximum(self.interval, 1.0)
+        out = self.level.copy()
+        croston = self.sba_factor * self.size / np.maximum(self.interval, 1.0)
+        out[:, self.sba] = np.where(self.sba_rows, croston, out[:, self.sba])
         tsb = self.prob * self.tsb_size
-        return np.select(
-            [self.method == SBA, self.method == TSB], [croston, tsb], default=self.level
-        )
+        out[:, self.tsb] = np.where(self.tsb_rows, tsb, out[:, self.tsb])
+        return out
+
+
+def _span(method: np.ndarray, which: int) -> slice:
+    """The columns that need `which`'s recursion: when the method is set per column (one
+    row) and its columns are adjacent, just those; otherwise all of them."""
+    if method.ndim != 2 or method.shape[0] != 1:
+        return slice(None)
+    cols = np.nonzero(method[0] == which)[0]
+    if cols.size == 0:
+        return slice(0, 0)
+    if cols[-1] - cols[0] + 1 != cols.size:
+        return slice(None)
+    return slice(int(cols[0]), int(cols[-1]) + 1)
 
 
 def _initial(sold: np.ndarray, oos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -415,6 +458,7 @@ def backtest(
     fsum = np.zeros((n, k))
     windows = np.zeros(n)
     actual_total = np.zeros(n)
+    scales: dict[int, np.ndarray] = {}  # by weekday of the origin: the profile is fixed
     for day in range(t):
         if day >= first_origin:
             end = day + h
@@ -423,8 +467,12 @@ def backtest(
             ok &= (cum_oos[rows, end_c] - cum_oos[rows, day]) == 0
             if ok.any():
                 actual = cum[rows, end_c] - cum[rows, day]
-                mult = profile_sum(profile, (first_day.weekday() + day) % 7, 0, h)
-                scale = np.where(weekday_cols, mult[:, None], h[:, None].astype(np.float64))
+                weekday = (first_day.weekday() + day) % 7
+                scale = scales.get(weekday)
+                if scale is None:
+                    mult = profile_sum(profile, weekday, 0, h)
+                    scale = np.where(weekday_cols, mult[:, None], h[:, None].astype(np.float64))
+                    scales[weekday] = scale
                 pred = np.maximum(sm.rate(), 0.0) * scale
                 err = pred - actual[:, None]
                 okc = ok[:, None]

@@ -9,7 +9,6 @@ till's daily sales) carries no stock figure: its days count as in stock.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from shop_desk.catalog.offers import CO, current_offers
 from shop_desk.clock import shop_day
 from shop_desk.db.models import DailySummary, Lot, Product, ProductOfferLink, Supplier
+from shop_desk.purchasing.pricing import member_tiers, parse_tiers
 from shop_desk.reorder import review as rv
 
 HISTORY_DAYS = 365  # enough for a weekday profile and a rolling back-test
@@ -162,20 +162,12 @@ def _supplier(row: Supplier) -> rv.Supplier:
         lead_time_days=row.lead_time_days,
         shipping_fee_fen=row.shipping_fee_fen,
         free_over_fen=row.free_over_fen,
-        member_tiers=member_tiers(row.member_tiers),
+        member_tiers=tuple(
+            (t.monthly_spend_fen, t.discount_bp) for t in member_tiers(row.member_tiers)
+        ),
         mixed_min_amount_fen=row.mixed_min_amount_fen,
         mixed_min_units=row.mixed_min_units,
     )
-
-
-def member_tiers(stored: str) -> tuple[tuple[int, int], ...]:
-    """The supplier's stored tiers as ascending (month spend, discount bp) pairs."""
-    try:
-        tiers = json.loads(stored or "[]")
-        pairs = {(int(t["monthly_spend_fen"]), int(t["discount_bp"])) for t in tiers}
-    except (ValueError, TypeError, KeyError):
-        return ()  # a damaged value means no member discount, never a crash
-    return tuple(sorted(pairs))
 
 
 def _offers(session: Session, index: dict[int, int]) -> list[rv.Offer]:
@@ -221,7 +213,7 @@ def _offers(session: Session, index: dict[int, int]) -> list[rv.Offer]:
 
 def _tiers(stored: str) -> tuple[rv.Tier, ...]:
     try:
-        pairs = sorted((int(low), int(price)) for low, price in json.loads(stored))
+        pairs = parse_tiers(stored)
     except (ValueError, TypeError):
-        return ()
+        return ()  # an offer that cannot be priced is left out
     return tuple(rv.Tier(min_packs=low, pack_price_fen=price) for low, price in pairs)

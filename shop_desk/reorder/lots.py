@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shop_desk.purchasing.pricing import tier_price
 from shop_desk.reorder.review import Offer
 
 
@@ -36,15 +37,6 @@ class Lot:
         return self.packs * (self.base_pack_price_fen - self.pack_price_fen)
 
 
-def tier_price(offer: Offer, packs: int) -> int:
-    """Pack price for an order of `packs` packs: the highest tier whose minimum is reached."""
-    price = offer.tiers[0].pack_price_fen
-    for tier in offer.tiers:
-        if packs >= tier.min_packs:
-            price = tier.pack_price_fen
-    return price
-
-
 def valid_packs(offer: Offer, packs: int) -> int:
     """The least orderable pack count >= packs (raised to the MOQ, then to the multiple)."""
     packs = max(int(packs), offer.moq_packs, 1)
@@ -61,7 +53,7 @@ def packs_for_units(offer: Offer, units: float) -> int:
 
 def unit_cost(offer: Offer, packs: int, discount_bp: int = 0) -> float:
     """Cost of one shop unit at this pack count after a member discount (fractional fen)."""
-    return tier_price(offer, packs) * (1 - discount_bp / 10_000) / offer.pack_size
+    return tier_price(offer.tiers, packs) * (1 - discount_bp / 10_000) / offer.pack_size
 
 
 def size_lot(
@@ -83,7 +75,7 @@ def size_lot(
     base = packs_for_units(offer, need_units)
     if base == 0:
         return None
-    base_price = tier_price(offer, base)
+    base_price = tier_price(offer.tiers, base)
     best = Lot(base, base * offer.pack_size, base_price, base, base_price)
     if rate <= 0:
         return best
@@ -98,7 +90,9 @@ def size_lot(
         cost = _per_unit(offer, packs, rate, holding_rate, discount_bp)
         if cost < best_cost - 1e-9:
             best_cost = cost
-            best = Lot(packs, packs * offer.pack_size, tier_price(offer, packs), base, base_price)
+            best = Lot(
+                packs, packs * offer.pack_size, tier_price(offer.tiers, packs), base, base_price
+            )
     return best
 
 

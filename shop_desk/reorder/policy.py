@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from shop_desk.purchasing.pricing import tier_price
 from shop_desk.reorder import basket, demand, forecast, lots, position, sourcing
 from shop_desk.reorder.quantile import demand_quantile, expected_shortage, fill_rate_level
 from shop_desk.reorder.review import OrderLine, ReviewState
@@ -316,7 +317,7 @@ def _arriving(plan: Plan, rows: np.ndarray, before: np.ndarray) -> np.ndarray:
 
 
 def _lot_at(offer, packs: int) -> lots.Lot:
-    price = lots.tier_price(offer, packs)
+    price = tier_price(offer.tiers, packs)
     return lots.Lot(packs, packs * offer.pack_size, price, packs, price)
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
+class Tier(NamedTuple):
+    """A price break; a (min_packs, pack_price_fen) pair, as purchasing.pricing.tier_price
+    reads them."""
+
     min_packs: int
     pack_price_fen: int  # price of one pack at this tier, before member discount
 

@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from shop_desk.i18n import tr
-from shop_desk.money import format_fen
-from shop_desk.reorder import basket, position
+from shop_desk.money import format_fen, round_half_even
+from shop_desk.purchasing.pricing import tier_price
+from shop_desk.reorder import basket, lots, position
 from shop_desk.reorder.policy import EARLY, ORDER, PROBE, TOPUP, Plan, PlanLine
 from shop_desk.reorder.review import OrderLine, Supplier
 from shop_desk.reorder.sourcing import member_discount_bp
@@ -90,12 +91,15 @@ def explain(plan: Plan) -> Suggestions:
     inventory = plan.position.inventory.astype(np.float64)
     for line in plan.lines:
         inventory[line.row] += line.lot.units
-    summaries = _summaries(plan)
+    kept = merge_lines(plan, plan.lines)
+    summaries = _summaries(plan, [m.line for m in kept])
     shipping_share = {s.supplier_id: s.shipping_fen / max(s.subtotal_fen, 1) for s in summaries}
     say = Phrases()
-    lines = [_line(plan, ln, inventory, shipping_share, say) for ln in plan.lines]
+    lines = [_line(plan, m, inventory, shipping_share, say) for m in kept]
     lines.sort(key=lambda ln: (ln.supplier_id, -ln.urgency_fen, ln.product_id))
-    dropped = [_line(plan, ln, inventory, shipping_share, say) for ln in plan.dropped]
+    dropped = [
+        _line(plan, m, inventory, shipping_share, say) for m in merge_lines(plan, plan.dropped)
+    ]
     notes = []
     if basket.BUDGET_TOO_SMALL in plan.notes:
         notes.append(tr("The budget does not cover even one pack of the most urgent item."))
@@ -114,10 +118,53 @@ def explain(plan: Plan) -> Suggestions:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MergedLine:
+    """The plan's lines for one offer as one suggestion line: what the order will hold."""
+
+    line: PlanLine  # the first line's kind and base lot; packs, units, urgency summed
+    later: tuple[PlanLine, ...] = ()  # lines merged into it (a pull a review early, ...)
+
+
+def merge_lines(plan: Plan, lines: list[PlanLine]) -> list[MergedLine]:
+    """One line per offer: a product ordered and also pulled forward on the same offer is
+    one order line of the summed packs, priced at the tier those packs reach (as the order
+    is billed, Plan.order_lines)."""
+    groups: dict[int, list[PlanLine]] = {}
+    for line in lines:
+        groups.setdefault(line.offer, []).append(line)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(MergedLine(first))
+            continue
+        offer = plan.state.offers[first.offer]
+        packs = sum(ln.lot.packs for ln in group)
+        lot = lots.Lot(
+            packs,
+            packs * offer.pack_size,
+            tier_price(offer.tiers, packs),
+            first.lot.base_packs,
+            first.lot.base_pack_price_fen,
+        )
+        merged = PlanLine(
+            first.row,
+            first.offer,
+            lot,
+            first.kind,
+            sum(ln.urgency_fen for ln in group),
+            sum(ln.need_units for ln in group),
+        )
+        out.append(MergedLine(merged, tuple(group[1:])))
+    return out
+
+
 def _line(
-    plan: Plan, line: PlanLine, inventory: np.ndarray, share: dict, say: Phrases
+    plan: Plan, merged: MergedLine, inventory: np.ndarray, share: dict, say: Phrases
 ) -> SuggestionLine:
     state = plan.state
+    line = merged.line
     offer = state.offers[line.offer]
     product = state.products[line.row]
     supplier = state.suppliers[offer.supplier_id]
@@ -147,7 +194,7 @@ def _line(
         arrives=state.today + dt.timedelta(days=lead),
         sells_per_day=round(rate, 2),
         on_hand=int(state.on_hand[line.row]),
-        reason=reason(plan, line, unit_price_fen, say),
+        reason=reason(plan, line, unit_price_fen, say, merged.later),
     )
 
 
@@ -197,14 +244,31 @@ class Phrases:
         self.topup = tr("tops up until the {supplier} delivery lands", supplier=keep["supplier"])
         self.early = tr("ordered a review early to fill the basket")
         self.tier = tr("ordered a review early to reach the next member tier")
+        self.early_part = tr(
+            "{packs} {pack} of them ordered a review early to fill the basket",
+            packs=keep["packs"],
+            pack=keep["pack"],
+        )
+        self.tier_part = tr(
+            "{packs} {pack} of them ordered a review early to reach the next member tier",
+            packs=keep["packs"],
+            pack=keep["pack"],
+        )
         self.probe = tr("out of stock for a while: a small lot to see whether it sells")
         self.expiring = tr(
             "{count} {unit} will expire before they sell", count=keep["count"], unit=keep["unit"]
         )
 
 
-def reason(plan: Plan, line: PlanLine, unit_price_fen: int, phrases: Phrases | None = None) -> str:
-    """One plain sentence: how it sells, what is left, when it arrives, why this lot."""
+def reason(
+    plan: Plan,
+    line: PlanLine,
+    unit_price_fen: int,
+    phrases: Phrases | None = None,
+    later: tuple[PlanLine, ...] = (),
+) -> str:
+    """One plain sentence: how it sells, what is left, when it arrives, why this lot; for a
+    line that merges later ones (MergedLine), how many of its packs are there and why."""
     say = phrases or Phrases()
     state = plan.state
     product = state.products[line.row]
@@ -233,10 +297,21 @@ def reason(plan: Plan, line: PlanLine, unit_price_fen: int, phrases: Phrases | N
     else:
         buy = say.buy.format(packs=line.lot.packs, pack=pack, price=price, unit=unit)
     text = say.join.format(first=demand, second=buy)
-    extra = _why(plan, line, unit, say)
-    if extra:
-        text = say.join.format(first=text, second=extra)
+    for extra in [_why(plan, line, unit, say), *_parts(later, pack, say, line.kind)]:
+        if extra:
+            text = say.join.format(first=text, second=extra)
     return text[:1].upper() + text[1:]
+
+
+def _parts(later: tuple[PlanLine, ...], pack: str, say: Phrases, kind: str) -> list[str]:
+    """Why some packs of a merged line are there: pulled a review early, for the basket or
+    for the member tier (a kind the first line already explains is not said twice)."""
+    out = []
+    for why, phrase in ((EARLY, say.early_part), ("tier", say.tier_part)):
+        packs = sum(ln.lot.packs for ln in later if ln.kind == why)
+        if packs and why != kind:
+            out.append(phrase.format(packs=packs, pack=pack))
+    return out
 
 
 def _why(plan: Plan, line: PlanLine, unit: str, say: Phrases) -> str:
@@ -261,12 +336,12 @@ def _amount(rate: float) -> str:
     return f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}".rstrip("0").rstrip(".")
 
 
-def _summaries(plan: Plan) -> list[SupplierSummary]:
+def _summaries(plan: Plan, merged: list[PlanLine]) -> list[SupplierSummary]:
     state = plan.state
     out = []
-    for s in sorted({state.offers[ln.offer].supplier_id for ln in plan.lines}):
-        subtotal, _ = basket.supplier_subtotal(plan, s)
-        lines = sum(1 for ln in plan.lines if state.offers[ln.offer].supplier_id == s)
+    for s in sorted({state.offers[ln.offer].supplier_id for ln in merged}):
+        subtotal, _ = basket.supplier_subtotal(plan, s, merged)
+        lines = sum(1 for ln in merged if state.offers[ln.offer].supplier_id == s)
         spend = state.month_spend_fen.get(s, 0)
         out.append(summarise(state.suppliers[s], spend, subtotal, lines))
     return out
@@ -293,5 +368,5 @@ def summarise(supplier: Supplier, spend_fen: int, subtotal_fen: int, lines: int)
         next_tier_missing_fen=None if nxt is None else nxt[0] - after,
         next_tier_saving_fen=None
         if nxt is None
-        else basket.round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
+        else round_half_even(subtotal_fen * (nxt[1] - t.discount_bp), 10_000),
     )

@@ -146,3 +146,24 @@ def test_high_price_is_a_warning_not_an_error(qtbot, ctx):
     assert editor.result() == QDialog.DialogCode.Accepted
     with ctx.db.read() as s:
         assert get_product(s, editor.product_id).retail_price_fen == 1_500_000
+
+
+def test_a_new_product_starts_with_the_settings_reorder_defaults(qtbot, ctx):
+    from shop_desk.settings import ShopSettings, save_settings
+
+    with ctx.db.session() as s:
+        save_settings(s, ShopSettings(default_service_level_bp=9550, default_review_days=14))
+    editor = _open(qtbot, ctx, barcode=UNIT_CODE)
+    assert (editor.service_spin.value(), editor.review_spin.value()) == (95.5, 14)
+    editor.name_edit.setText("Water 550ml")
+    editor.price_edit.setText("2.00")
+    with qtbot.waitSignal(ctx.events.products_changed):
+        editor.accept()
+    with ctx.db.read() as s:
+        product = get_product(s, editor.product_id)
+        assert (product.service_level_bp, product.review_days) == (9550, 14)
+    # editing a product shows its own values, not the defaults
+    with ctx.db.session() as s:
+        save_settings(s, ShopSettings(default_service_level_bp=9000, default_review_days=3))
+    again = _open(qtbot, ctx, product_id=editor.product_id)
+    assert (again.service_spin.value(), again.review_spin.value()) == (95.5, 14)

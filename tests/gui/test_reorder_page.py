@@ -55,3 +55,20 @@ def test_background_refit_caches_the_fit_once(ctx, qtbot, tmp_path):
     assert done == [True, False]  # the second run finds a fresh fit
     with ctx.db.read() as s:
         assert cached_fit(s) is not None
+
+
+def test_the_supplier_summary_reads_in_chinese(ctx, qtbot, tmp_path):
+    from shop_desk.gui.i18n_qt import install_translators
+
+    build_shop(ctx.db, tmp_path)
+    installed = install_translators("zh_CN")
+    try:
+        assert installed.loaded["shop_desk"]
+        page = ReorderPage(ctx)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20_000)
+        lines = page.suppliers.text().split("<br>")
+        assert lines and all("；" in line and "; " not in line for line in lines)
+        assert all("本月采购" in line for line in lines)  # the parts are in Chinese too
+    finally:
+        install_translators("en")

@@ -40,6 +40,7 @@ from shop_desk.inventory.products import (
 )
 from shop_desk.inventory.stock_list import categories, units_in_use
 from shop_desk.money import format_fen, parse_fen
+from shop_desk.settings import load_settings
 from shop_desk.text import validate_barcode
 
 ERROR_STYLE = "color: #b00020;"
@@ -251,8 +252,15 @@ class ProductEditor(QDialog):
         with self.ctx.db.read() as session:
             self.category_combo.addItems(["", *categories(session)])
             self.unit_combo.addItems(self._unit_choices(units_in_use(session)))
-            if self.product_id is None:
-                data = ProductData(name="", retail_price_fen=0, barcodes=[])
+            if self.product_id is None:  # the reorder settings start at the shop's defaults
+                defaults = load_settings(session)
+                data = ProductData(
+                    name="",
+                    retail_price_fen=0,
+                    barcodes=[],
+                    service_level_bp=defaults.default_service_level_bp,
+                    review_days=defaults.default_review_days,
+                )
                 on_hand, average, unit = 0, 0, ""
             else:
                 product = get_product(session, self.product_id)

@@ -185,6 +185,14 @@ class DraftModel(QAbstractTableModel):
                 return True
             self.draft.set_packs(row, int(value))
         elif index.column() == self.SOURCE and isinstance(value, Offer):
+            other = self.draft.duplicate_of(row, value)
+            if other is not None:  # another line buys it there already: the two become one
+                self.beginRemoveRows(QModelIndex(), row, row)
+                self.draft.set_source(row, value)
+                self.endRemoveRows()
+                kept = other if other < row else other - 1
+                self.dataChanged.emit(self.index(kept, 0), self.index(kept, self.REASON))
+                return True
             self.draft.set_source(row, value)
         else:
             return False
@@ -383,7 +391,11 @@ class ReorderPage(QWidget):
                     saving=format_fen(s.next_tier_saving_fen or 0),
                 )
             )
-        return "; ".join(parts)
+        pair = self.tr("{first}; {second}")  # "；" in Chinese
+        text = parts[0]
+        for part in parts[1:]:
+            text = pair.format(first=text, second=part)
+        return text
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}, reverse=True)
