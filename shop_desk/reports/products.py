@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
 from shop_desk.reports.figures import Figures, total, uncosted_note
 from shop_desk.reports.periods import Period
-from shop_desk.reports.summary import in_range, sums
+from shop_desk.reports.summary import OuterFirst, in_range, range_figures, sums
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 S = DailySummary
+BY_PRODUCT_AFTER_DAYS = 92  # longer periods read the sales product by product
 
 
 class Rank(StrEnum):
@@ -48,27 +49,41 @@ def _order(grouped, rank: Rank) -> list:
     return [figure.desc(), grouped.c.revenue.desc(), grouped.c.pid]
 
 
-def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> Ranked:
-    """Products by their sales figures in one statement: sums from the covering index, ranked
-    and cut in SQL with the whole shop's totals beside each row (window functions), names
-    joined only for the rows returned. Tens of thousands of products never reach Python."""
+def per_product(session: Session, period: Period):
+    """A subquery: each product's sums in the period (pid, units, revenue, cost, uncosted).
+
+    Over a long period each product's rows are read by product (one seek in
+    ix_summary_product_sales per product, summed as they come): sorting a year of rows by
+    product cost three times more. Without imported history in the period (daily_totals
+    says so) the uncosted sum is a constant 0, one sum fewer per row."""
     units, revenue, cost, uncosted = sums()
-    grouped = (
-        select(
-            S.product_id.label("pid"),
-            units.label("units"),
-            revenue.label("revenue"),
-            cost.label("cost"),
-            uncosted.label("uncosted"),
-            func.count().over().label("n"),
-            func.sum(units).over().label("all_units"),
-            func.sum(revenue).over().label("all_revenue"),
-            func.sum(cost).over().label("all_cost"),
-            func.sum(uncosted).over().label("all_uncosted"),
-        )
-        .where(in_range(period.first, period.last))
-        .group_by(S.product_id)
+    if range_figures(session, period.first, period.last).uncosted_revenue_fen == 0:
+        uncosted = literal_column("0")
+    columns = (
+        units.label("units"),
+        revenue.label("revenue"),
+        cost.label("cost"),
+        uncosted.label("uncosted"),
     )
+    where = in_range(period.first, period.last)
+    if period.days <= BY_PRODUCT_AFTER_DAYS:
+        return select(S.product_id.label("pid"), *columns).where(where).group_by(S.product_id)
+    # SQLite: the products outside in id order, a seek each (it would rather read the range
+    # by day and sort it). PostgreSQL plans its own join.
+    return (
+        select(Product.id.label("pid"), *columns)
+        .select_from(OuterFirst(Product.__table__, S.__table__, S.product_id == Product.id))
+        .where(where)
+        .group_by(Product.id)
+    )
+
+
+def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> Ranked:
+    """Products by their sales figures: sums per product, ranked and cut in SQL with the
+    count of products sold beside each row (a window function), names joined only for the
+    rows returned; the shop's totals from daily_totals. Tens of thousands of products never
+    reach Python."""
+    grouped = per_product(session, period).add_columns(func.count().over().label("n"))
     inner = grouped.subquery()
     cut = select(inner).order_by(*_order(inner, rank))
     if limit is not None:
@@ -79,17 +94,15 @@ def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> R
         .join(best, best.c.pid == Product.id)
         .order_by(*_order(best, rank))
     )
-    rows, shop, count = [], Figures(), 0
-    for name, category, pid, u, r, c, x, n, tu, tr_, tc, tx in (
-        session.connection().execute(stmt).all()
-    ):
+    rows, count = [], 0
+    for name, category, pid, u, r, c, x, n in session.connection().execute(stmt).all():
         rows.append(
             ProductSales(pid, name, category or "", Figures(int(u), int(r), int(c), int(x)))
         )
-        shop, count = Figures(int(tu), int(tr_), int(tc), int(tx)), int(n)
+        count = int(n)
     if not rows:
         return Ranked([], Figures(), 0)
-    return Ranked(rows, shop, count)
+    return Ranked(rows, range_figures(session, period.first, period.last), count)
 
 
 @dataclass(frozen=True)
@@ -204,31 +217,19 @@ class CategoryFigures:
 
 
 def margin_by_category(session: Session, period: Period) -> list[CategoryFigures]:
-    """Sums per product from the covering index, then per category through the products
-    table, all in SQL (a few rows come back, whatever the number of products)."""
-    units, revenue, cost, uncosted = sums()
-    per_product = (
-        select(
-            S.product_id.label("pid"),
-            units.label("units"),
-            revenue.label("revenue"),
-            cost.label("cost"),
-            uncosted.label("uncosted"),
-        )
-        .where(in_range(period.first, period.last))
-        .group_by(S.product_id)
-        .subquery()
-    )
+    """Sums per product (per_product), then per category through the products table, all
+    in SQL (a few rows come back, whatever the number of products)."""
+    per = per_product(session, period).subquery()
     stmt = (
         select(
             Product.category,
             func.count(),
-            func.sum(per_product.c.units),
-            func.sum(per_product.c.revenue),
-            func.sum(per_product.c.cost),
-            func.sum(per_product.c.uncosted),
+            func.sum(per.c.units),
+            func.sum(per.c.revenue),
+            func.sum(per.c.cost),
+            func.sum(per.c.uncosted),
         )
-        .join(per_product, per_product.c.pid == Product.id)
+        .join(per, per.c.pid == Product.id)
         .group_by(Product.category)
     )
     merged: dict[str, list] = {}

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
-from shop_desk.reports.products import category_name
-from shop_desk.reports.summary import sold_products
+from shop_desk.reports.products import BY_PRODUCT_AFTER_DAYS, category_name
+from shop_desk.reports.summary import in_range, sold_products
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 S = DailySummary
@@ -123,50 +123,49 @@ def _slow_condition(since: date, today: date):
     """In stock, no unit sold since `since`, and on the books before then (a product that
     arrived this week has not had its chance yet)."""
     earlier = select(S.day).where(S.product_id == Product.id, S.day < since).exists()
-    return and_(
-        # "+ 0" keeps SQLite off ix_products_on_hand: without statistics it would take the
-        # index for nearly every product and read the table row by row (five times slower).
-        Product.on_hand + 0 > 0,
-        Product.id.not_in(sold_products(since, today)),
-        earlier,
-    )
+    if (today - since).days < BY_PRODUCT_AFTER_DAYS:  # the few products sold, listed once
+        unsold = Product.id.not_in(sold_products(since, today))
+    else:  # a long range sold nearly everything: ask each product (a seek by product)
+        unsold = (
+            ~select(S.product_id)
+            .where(S.product_id == Product.id, in_range(since, today), S.units_sold > 0)
+            .exists()
+        )
+    # "+ 0" keeps SQLite off ix_products_on_hand: without statistics it would take the
+    # index for nearly every product and read the table row by row (five times slower).
+    return and_(Product.on_hand + 0 > 0, unsold, earlier)
 
 
 def slow_movers(session: Session, days: int, today: date, *, limit: int | None = 200) -> SlowMovers:
-    """Products with stock and no sale in the last `days` days (today included)."""
+    """Products with stock and no sale in the last `days` days (today included): the rows,
+    and the count and cash of them all beside each (window functions: one pass)."""
     days = max(1, days)
     since = today - timedelta(days=days - 1)
-    condition = _slow_condition(since, today)
-    count, value = (
-        session.connection()
-        .execute(
-            select(func.count(), func.coalesce(func.sum(Product.stock_value_fen), 0)).where(
-                condition
-            )
-        )
-        .one()
-    )
-    last_sold = (
-        select(func.max(S.day))
-        .where(S.product_id == Product.id, S.units_sold > 0)
-        .scalar_subquery()
-    )
-    stmt = (
+    listed = (
         select(
             Product.id,
             Product.name,
             Product.category,
             Product.on_hand,
             Product.stock_value_fen,
-            last_sold,
+            func.count().over().label("n"),
+            func.sum(Product.stock_value_fen).over().label("value"),
         )
-        .where(condition)
+        .where(_slow_condition(since, today))
         .order_by(Product.stock_value_fen.desc(), Product.id)
     )
     if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt).all()]
-    return SlowMovers(days, today, rows, int(count), int(value))
+        listed = listed.limit(limit)
+    cut = listed.subquery()
+    last_sold = (
+        select(func.max(S.day)).where(S.product_id == cut.c.id, S.units_sold > 0).scalar_subquery()
+    )
+    stmt = select(cut, last_sold).order_by(cut.c.stock_value_fen.desc(), cut.c.id)
+    rows, count, value = [], 0, 0
+    for *row, n, total, sold in session.connection().execute(stmt).all():
+        rows.append(SlowMover(*row, sold))
+        count, value = int(n), int(total or 0)
+    return SlowMovers(days, today, rows, count, value)
 
 
 def slow_movers_table(slow: SlowMovers) -> ReportTable:

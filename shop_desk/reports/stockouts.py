@@ -20,9 +20,10 @@ written; swap `in_stock_rate` for it when it does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -69,123 +70,174 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-@dataclass(slots=True)
-class _Product:
-    """One product's stock-outs as counts of days (day numbers are date.toordinal()).
-
-    A stock-out row runs until the product's next row: rows of one product never overlap,
-    so the days out in a range are the sum of each row's overlap with it."""
-
-    days_out: int = 0  # in the period
-    days_out_window: int = 0  # in the rate window (rate_first..last)
-    sold_out_window: int = 0  # sold on stock-out days of the window (before running out)
-    sold_on_out_days: list[int] = field(default_factory=list)  # each stock-out row in the period
-    out_now: bool = False
-    window_units: int = 0  # sold in the rate window, every day
-    first_day: int | None = None  # the product's first summary row
+_OPEN = date.max.toordinal()
 
 
 @dataclass(frozen=True, slots=True)
 class _Days:
-    first: int  # the period
+    first: int  # the period (day numbers are date.toordinal())
     last: int
     rate_first: int
 
-    def add(self, p: _Product, day: int, sold: int, end: int) -> None:
-        """A stock-out row of `day`, ending the day before `end` (its next row)."""
-        stop = min(end, self.last + 1)
-        p.days_out += max(0, stop - max(day, self.first))
-        p.days_out_window += max(0, stop - max(day, self.rate_first))
-        if self.rate_first <= day <= self.last:
-            p.sold_out_window += max(sold, 0)
-        if self.first <= day <= self.last:
-            p.sold_on_out_days.append(max(sold, 0))
-        p.out_now = p.out_now or day <= self.last < end
+
+class _Episodes:
+    """Stock-out rows as arrays, one element a row (NumPy: a year has tens of thousands).
+
+    A stock-out row runs until the product's next row (`end`): rows of one product never
+    overlap, so the days out in a range are the sum of each row's overlap with it."""
+
+    def __init__(self, pid: list[int], day: list[int], sold: list[int], end: list[int]):
+        self.pid = np.array(pid, dtype=np.int64)
+        self.day = np.array(day, dtype=np.int64)
+        self.sold = np.maximum(np.array(sold, dtype=np.int64), 0)  # sold before running out
+        self.end = np.array(end, dtype=np.int64)
+
+    def per_product(self, days: _Days) -> _PerProduct:
+        ids, inv = np.unique(self.pid, return_inverse=True)
+        stop = np.minimum(self.end, days.last + 1)
+        in_window = (self.day >= days.rate_first) & (self.day <= days.last)
+        in_period = (self.day >= days.first) & (self.day <= days.last)
+
+        def total(values) -> np.ndarray:
+            return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
+
+        return _PerProduct(
+            ids=ids,
+            inv=inv,
+            in_period=in_period,
+            sold=self.sold,
+            days_out=total(np.maximum(0, stop - np.maximum(self.day, days.first))),
+            days_out_window=total(np.maximum(0, stop - np.maximum(self.day, days.rate_first))),
+            sold_out_window=total(np.where(in_window, self.sold, 0)),
+            rows_in_period=total(in_period),
+            out_now=total((self.day <= days.last) & (days.last < self.end)) > 0,
+        )
 
 
-_OPEN = date.max.toordinal()
+@dataclass
+class _PerProduct:
+    ids: np.ndarray  # product ids, ascending
+    inv: np.ndarray  # each row's index in ids
+    in_period: np.ndarray  # each row: in the period
+    sold: np.ndarray  # each row: sold that day before running out
+    days_out: np.ndarray  # in the period
+    days_out_window: np.ndarray  # in the rate window (rate_first..last)
+    sold_out_window: np.ndarray  # sold on stock-out days of the window
+    rows_in_period: np.ndarray  # stock-out rows in the period
+    out_now: np.ndarray  # still out at the period's end
 
 
-def _episodes(session: Session, first: date, days: _Days) -> dict[int, _Product]:
+def _episodes(session: Session, first: date, last: date) -> tuple[list, list, list, list]:
     """Stock-out rows first..last, each with the day of the product's next row (which ends
     the stock-out unless it closes out of stock too): one index seek per row."""
     n = aliased(S)
     next_day = (
         select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
     )
-    last = date.fromordinal(days.last)
     stmt = select(S.product_id, S.day, S.units_sold, next_day).where(
         S.day >= first, S.day <= last, STOCKOUT
     )
-    found: dict[int, _Product] = {}
-    for pid, day, sold, following in session.connection().execute(stmt).all():
-        product = found.get(pid)
-        if product is None:
-            product = found[pid] = _Product()
-        end = following.toordinal() if following is not None else _OPEN
-        days.add(product, day.toordinal(), sold, end)
-    return found
+    pid, day, sold, end = [], [], [], []
+    for p, d, u, following in session.connection().execute(stmt).all():
+        pid.append(p)
+        day.append(d.toordinal())
+        sold.append(u)
+        end.append(following.toordinal() if following is not None else _OPEN)
+    return pid, day, sold, end
 
 
-def _window_units(session: Session, first: date, last: date, carry_first: date, found) -> None:
-    """Units sold first..last by the products that ran out (one pass over the sales index)."""
-    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= last, STOCKOUT)
-    stmt = (
-        select(S.product_id, func.sum(S.units_sold))
-        # "+ 0": SQLite would otherwise seek each product in the primary key and read the
-        # table row by row; one pass over the window in the covering index is twice as fast.
-        .where(in_range(first, last), (S.product_id + 0).in_(ran_out))
-        .group_by(S.product_id)
-    )
-    for pid, units in session.connection().execute(stmt).all():
-        if pid in found:
-            found[pid].window_units = int(units or 0)
-
-
-def _out_all_along(session: Session, carry_first: date, days: _Days, found) -> None:
+def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[int]:
     """Active products empty now whose last row is older than carry_first: out all along."""
     last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
     stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
-    for pid, last_day in session.connection().execute(stmt).all():
-        if pid not in found and (last_day is None or last_day < carry_first):
-            found[pid] = product = _Product()
-            days.add(product, days.rate_first, 0, _OPEN)
+    return [
+        pid
+        for pid, last_day in session.connection().execute(stmt).all()
+        if pid not in seen and (last_day is None or last_day < carry_first)
+    ]
 
 
-def _products(session: Session, found: dict[int, _Product]) -> dict[int, ProductInfo]:
+def _window_units(
+    session: Session, first: date, last: date, carry_first: date, ids: set[int]
+) -> dict[int, int]:
+    """Units sold first..last by the products that ran out: one seek per product in
+    ix_summary_product_sales (a pass over every sale of a long window cost seconds)."""
+    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= last, STOCKOUT)
+    stmt = (
+        select(S.product_id, func.sum(S.units_sold))
+        .where(S.product_id.in_(ran_out), in_range(first, last))
+        .group_by(S.product_id)
+    )
+    return {
+        pid: int(units or 0)
+        for pid, units in session.connection().execute(stmt).all()
+        if pid in ids
+    }
+
+
+def _products(session: Session, ids: list[int]) -> tuple[dict[int, ProductInfo], dict]:
     """Name, price and cost of each product, and its first day on the books (one pass)."""
     first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    infos = {}
-    for batch in chunks(found):
+    infos, first_days = {}, {}
+    for batch in chunks(ids):
         for *row, first_day in (
             session.connection().execute(select(*INFO, first).where(Product.id.in_(batch))).all()
         ):
             infos[row[0]] = ProductInfo(*row)
-            found[row[0]].first_day = first_day.toordinal() if first_day is not None else None
-    return infos
-
-
-def _rate(p: _Product, days: _Days) -> float | None:
-    """Units a day on the days in stock of the rate window (from the product's first row)."""
-    start = max(days.rate_first, p.first_day) if p.first_day is not None else days.last + 1
-    in_stock_days = (days.last - start + 1) - p.days_out_window
-    if in_stock_days < MIN_RATE_DAYS:
-        return None
-    return max(p.window_units - p.sold_out_window, 0) / in_stock_days
+            first_days[row[0]] = first_day.toordinal() if first_day is not None else None
+    return infos, first_days
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     carry_first = rate_first - timedelta(days=CARRY_DAYS)
     days = _Days(period.first.toordinal(), period.last.toordinal(), rate_first.toordinal())
-    found = _episodes(session, carry_first, days)
-    _out_all_along(session, carry_first, days, found)
-    hits = {pid: p for pid, p in found.items() if p.days_out}
-    _window_units(session, rate_first, period.last, carry_first, hits)
-    infos = _products(session, hits)
-    rows = [_stockout(infos[pid], p, _rate(p, days)) for pid, p in hits.items()]
+    pid, day, sold, end = _episodes(session, carry_first, period.last)
+    for product_id in _out_all_along(session, carry_first, set(pid)):
+        pid.append(product_id)  # out from the start of the rate window, still out
+        day.append(days.rate_first)
+        sold.append(0)
+        end.append(_OPEN)
+    found = _Episodes(pid, day, sold, end).per_product(days)
+    hits = np.flatnonzero(found.days_out > 0).tolist()
+    hit_ids = found.ids[hits].tolist()
+    window = _window_units(session, rate_first, period.last, carry_first, set(hit_ids))
+    infos, first_days = _products(session, hit_ids)
+    rates = _rates(found, hits, days, window, first_days)
+    lost = _lost(found, rates)
+    days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
+    rows = [
+        _stockout(infos[p], days_out[i], out_now[i], rates[i], lost[i])
+        for i, p in zip(hits, hit_ids, strict=True)
+    ]
     rows.sort(key=lambda r: (-r.lost_revenue_fen, -r.days_out, r.product_id))
     return StockOuts(period, rate_first, rows)
+
+
+def _rates(found: _PerProduct, hits: list[int], days: _Days, window: dict, first_days: dict):
+    """Units a day on the days in stock of the rate window (from the product's first row);
+    None with fewer than MIN_RATE_DAYS such days (and for the products not hit)."""
+    rates: list[float | None] = [None] * len(found.ids)
+    for i in hits:
+        pid = int(found.ids[i])
+        first_day = first_days.get(pid)
+        start = max(days.rate_first, first_day) if first_day is not None else days.last + 1
+        in_stock_days = (days.last - start + 1) - int(found.days_out_window[i])
+        if in_stock_days >= MIN_RATE_DAYS:
+            sold = window.get(pid, 0) - int(found.sold_out_window[i])
+            rates[i] = max(sold, 0) / in_stock_days
+    return rates
+
+
+def _lost(found: _PerProduct, rates: list) -> list[float]:
+    """Lost units: a full day's rate on empty days, less what sold before running out on
+    the days of a stock-out row."""
+    rate = np.array([r or 0.0 for r in rates], dtype=np.float64)
+    row_rate = rate[found.inv]
+    short = np.where(found.in_period, np.maximum(row_rate - found.sold, 0.0), 0.0)
+    partial = np.bincount(found.inv, weights=short, minlength=len(rate))
+    whole = rate * (found.days_out - found.rows_in_period)
+    return (whole + partial).tolist()
 
 
 def _unit_cost(info: ProductInfo) -> int:
@@ -194,18 +246,16 @@ def _unit_cost(info: ProductInfo) -> int:
     return info.last_cost_fen
 
 
-def _stockout(info: ProductInfo, p: _Product, rate: float | None) -> StockOut:
-    lost = 0.0
-    if rate:  # a full day's rate on empty days; less what sold before running out
-        sold = p.sold_on_out_days
-        lost = rate * (p.days_out - len(sold)) + sum(max(rate - u, 0.0) for u in sold)
+def _stockout(
+    info: ProductInfo, days_out: int, out_now: bool, rate: float | None, lost: float
+) -> StockOut:
     price = info.retail_price_fen
     return StockOut(
         info.id,
         info.name,
         info.category or "",
-        p.days_out,
-        p.out_now,
+        days_out,
+        out_now,
         rate,
         lost,
         round(lost * price),
