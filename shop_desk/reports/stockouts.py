@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from shop_desk.db.models import DailySummary, Product
@@ -70,12 +70,24 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-_OPEN = date.max.toordinal()
+_OPEN = 2**40  # the day number of a stock-out with no row after it
+_EPOCH = date(1970, 1, 1)
+
+
+def _number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _numbers(days) -> np.ndarray:
+    """Day numbers (days since 1970) of dates as the driver returns them: ISO text on SQLite,
+    dates on PostgreSQL, None for no day (_OPEN). NumPy parses them all in one go."""
+    parsed = np.array(days, dtype="datetime64[D]")
+    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
 class _Days:
-    first: int  # the period (day numbers are date.toordinal())
+    first: int  # the period (day numbers: _number)
     last: int
     rate_first: int
 
@@ -86,11 +98,17 @@ class _Episodes:
     A stock-out row runs until the product's next row (`end`): rows of one product never
     overlap, so the days out in a range are the sum of each row's overlap with it."""
 
-    def __init__(self, pid: list[int], day: list[int], sold: list[int], end: list[int]):
-        self.pid = np.array(pid, dtype=np.int64)
-        self.day = np.array(day, dtype=np.int64)
-        self.sold = np.maximum(np.array(sold, dtype=np.int64), 0)  # sold before running out
-        self.end = np.array(end, dtype=np.int64)
+    def __init__(self, pid: np.ndarray, day: np.ndarray, sold: np.ndarray, end: np.ndarray):
+        self.pid, self.day, self.end = pid, day, end
+        self.sold = np.maximum(sold, 0)  # sold before running out
+
+    def add_open(self, ids: list[int], day: int) -> None:
+        """Stock-outs from `day` on with no row after them (products out all along)."""
+        n = len(ids)
+        self.pid = np.concatenate([self.pid, np.array(ids, dtype=np.int64)])
+        self.day = np.concatenate([self.day, np.full(n, day, dtype=np.int64)])
+        self.sold = np.concatenate([self.sold, np.zeros(n, dtype=np.int64)])
+        self.end = np.concatenate([self.end, np.full(n, _OPEN, dtype=np.int64)])
 
     def per_product(self, days: _Days) -> _PerProduct:
         ids, inv = np.unique(self.pid, return_inverse=True)
@@ -127,23 +145,25 @@ class _PerProduct:
     out_now: np.ndarray  # still out at the period's end
 
 
-def _episodes(session: Session, first: date, last: date) -> tuple[list, list, list, list]:
+def _episodes(session: Session, first: date, last: date) -> _Episodes:
     """Stock-out rows first..last, each with the day of the product's next row (which ends
-    the stock-out unless it closes out of stock too): one index seek per row."""
+    the stock-out unless it closes out of stock too): one index seek per row. Days come as
+    the driver gives them (no date objects made one by one)."""
     n = aliased(S)
     next_day = (
         select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
     )
-    stmt = select(S.product_id, S.day, S.units_sold, next_day).where(
-        S.day >= first, S.day <= last, STOCKOUT
+    stmt = select(
+        S.product_id, type_coerce(S.day, String), S.units_sold, type_coerce(next_day, String)
+    ).where(S.day >= first, S.day <= last, STOCKOUT)
+    rows = session.connection().execute(stmt).all()
+    pid, day, sold, end = zip(*rows, strict=True) if rows else ((), (), (), ())
+    return _Episodes(
+        np.array(pid, dtype=np.int64),
+        _numbers(day).astype(np.int64),
+        np.array(sold, dtype=np.int64),
+        _numbers(end).astype(np.int64),
     )
-    pid, day, sold, end = [], [], [], []
-    for p, d, u, following in session.connection().execute(stmt).all():
-        pid.append(p)
-        day.append(d.toordinal())
-        sold.append(u)
-        end.append(following.toordinal() if following is not None else _OPEN)
-    return pid, day, sold, end
 
 
 def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[int]:
@@ -157,12 +177,9 @@ def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[
     ]
 
 
-def _window_units(
-    session: Session, first: date, last: date, carry_first: date, ids: set[int]
-) -> dict[int, int]:
+def _window_units(session: Session, first: date, last: date, ran_out, ids: set[int]) -> dict:
     """Units sold first..last by the products that ran out: one seek per product in
     ix_summary_product_sales (a pass over every sale of a long window cost seconds)."""
-    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= last, STOCKOUT)
     stmt = (
         select(S.product_id, func.sum(S.units_sold))
         .where(S.product_id.in_(ran_out), in_range(first, last))
@@ -175,34 +192,39 @@ def _window_units(
     }
 
 
-def _products(session: Session, ids: list[int]) -> tuple[dict[int, ProductInfo], dict]:
-    """Name, price and cost of each product, and its first day on the books (one pass)."""
-    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    infos, first_days = {}, {}
-    for batch in chunks(ids):
-        for *row, first_day in (
-            session.connection().execute(select(*INFO, first).where(Product.id.in_(batch))).all()
-        ):
-            infos[row[0]] = ProductInfo(*row)
-            first_days[row[0]] = first_day.toordinal() if first_day is not None else None
-    return infos, first_days
+def _products(
+    session: Session, ran_out, extra: list[int], hits: set[int]
+) -> tuple[dict[int, ProductInfo], dict[int, int]]:
+    """Name, price and cost of the products hit, and their first day on the books: those
+    with stock-out rows in one query (`ran_out`), those out all along (`extra`) by id."""
+    first = type_coerce(
+        select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery(), String
+    )
+    found = list(
+        session.connection().execute(select(*INFO, first).where(Product.id.in_(ran_out))).all()
+    )
+    for batch in chunks(extra):
+        stmt = select(*INFO, first).where(Product.id.in_(batch))
+        found.extend(session.connection().execute(stmt).all())
+    rows = [row for row in found if row[0] in hits]
+    firsts = _numbers([row[-1] for row in rows]).tolist()
+    infos = {row[0]: ProductInfo(*row[:-1]) for row in rows}
+    return infos, {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN}
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     carry_first = rate_first - timedelta(days=CARRY_DAYS)
-    days = _Days(period.first.toordinal(), period.last.toordinal(), rate_first.toordinal())
-    pid, day, sold, end = _episodes(session, carry_first, period.last)
-    for product_id in _out_all_along(session, carry_first, set(pid)):
-        pid.append(product_id)  # out from the start of the rate window, still out
-        day.append(days.rate_first)
-        sold.append(0)
-        end.append(_OPEN)
-    found = _Episodes(pid, day, sold, end).per_product(days)
+    days = _Days(_number(period.first), _number(period.last), _number(rate_first))
+    episodes = _episodes(session, carry_first, period.last)
+    extra = _out_all_along(session, carry_first, set(episodes.pid.tolist()))
+    episodes.add_open(extra, days.rate_first)  # out from the start of the rate window
+    found = episodes.per_product(days)
     hits = np.flatnonzero(found.days_out > 0).tolist()
     hit_ids = found.ids[hits].tolist()
-    window = _window_units(session, rate_first, period.last, carry_first, set(hit_ids))
-    infos, first_days = _products(session, hit_ids)
+    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= period.last, STOCKOUT)
+    window = _window_units(session, rate_first, period.last, ran_out, set(hit_ids))
+    infos, first_days = _products(session, ran_out, extra, set(hit_ids))
     rates = _rates(found, hits, days, window, first_days)
     lost = _lost(found, rates)
     days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
