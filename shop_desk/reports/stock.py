@@ -137,35 +137,40 @@ def _slow_condition(since: date, today: date):
 
 
 def slow_movers(session: Session, days: int, today: date, *, limit: int | None = 200) -> SlowMovers:
-    """Products with stock and no sale in the last `days` days (today included): the rows,
-    and the count and cash of them all beside each (window functions: one pass)."""
+    """Products with stock and no sale in the last `days` days (today included)."""
     days = max(1, days)
     since = today - timedelta(days=days - 1)
-    listed = (
+    condition = _slow_condition(since, today)
+    count, value = (
+        session.connection()
+        .execute(
+            select(func.count(), func.coalesce(func.sum(Product.stock_value_fen), 0)).where(
+                condition
+            )
+        )
+        .one()
+    )
+    last_sold = (
+        select(func.max(S.day))
+        .where(S.product_id == Product.id, S.units_sold > 0)
+        .scalar_subquery()
+    )
+    stmt = (
         select(
             Product.id,
             Product.name,
             Product.category,
             Product.on_hand,
             Product.stock_value_fen,
-            func.count().over().label("n"),
-            func.sum(Product.stock_value_fen).over().label("value"),
+            last_sold,
         )
-        .where(_slow_condition(since, today))
+        .where(condition)
         .order_by(Product.stock_value_fen.desc(), Product.id)
     )
     if limit is not None:
-        listed = listed.limit(limit)
-    cut = listed.subquery()
-    last_sold = (
-        select(func.max(S.day)).where(S.product_id == cut.c.id, S.units_sold > 0).scalar_subquery()
-    )
-    stmt = select(cut, last_sold).order_by(cut.c.stock_value_fen.desc(), cut.c.id)
-    rows, count, value = [], 0, 0
-    for *row, n, total, sold in session.connection().execute(stmt).all():
-        rows.append(SlowMover(*row, sold))
-        count, value = int(n), int(total or 0)
-    return SlowMovers(days, today, rows, count, value)
+        stmt = stmt.limit(limit)
+    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt).all()]
+    return SlowMovers(days, today, rows, int(count), int(value))
 
 
 def slow_movers_table(slow: SlowMovers) -> ReportTable:

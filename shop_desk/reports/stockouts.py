@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import String, func, select, type_coerce
@@ -42,8 +43,7 @@ CARRY_DAYS = 14  # how far before the rate window a stock-out is looked for
 S = DailySummary
 
 
-@dataclass(frozen=True)
-class StockOut:
+class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
     product_id: int
     name: str
     category: str
@@ -177,39 +177,32 @@ def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[
     ]
 
 
-def _window_units(session: Session, first: date, last: date, ran_out, ids: set[int]) -> dict:
-    """Units sold first..last by the products that ran out: one seek per product in
-    ix_summary_product_sales (a pass over every sale of a long window cost seconds)."""
-    stmt = (
-        select(S.product_id, func.sum(S.units_sold))
-        .where(S.product_id.in_(ran_out), in_range(first, last))
-        .group_by(S.product_id)
-    )
-    return {
-        pid: int(units or 0)
-        for pid, units in session.connection().execute(stmt).all()
-        if pid in ids
-    }
+class _Found(NamedTuple):
+    infos: dict[int, ProductInfo]
+    first_days: dict[int, int]  # the product's first row on the books (a day number)
+    window_units: dict[int, int]  # sold in the rate window
 
 
-def _products(
-    session: Session, ran_out, extra: list[int], hits: set[int]
-) -> tuple[dict[int, ProductInfo], dict[int, int]]:
-    """Name, price and cost of the products hit, and their first day on the books: those
-    with stock-out rows in one query (`ran_out`), those out all along (`extra`) by id."""
-    first = type_coerce(
-        select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery(), String
+def _products(session: Session, hits: list[int], window: tuple[date, date]) -> _Found:
+    """Name, price and cost of the products hit, their first day on the books and their
+    units sold in the rate window (a seek each in ix_summary_product_sales: a pass over
+    every sale of a long window cost seconds)."""
+    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
+    units = (
+        select(func.sum(S.units_sold))
+        .where(S.product_id == Product.id, in_range(*window))
+        .scalar_subquery()
     )
-    found = list(
-        session.connection().execute(select(*INFO, first).where(Product.id.in_(ran_out))).all()
+    columns = (*INFO, type_coerce(first, String), units)
+    rows = []
+    for batch in chunks(hits):
+        rows += session.connection().execute(select(*columns).where(Product.id.in_(batch))).all()
+    firsts = _numbers([row[-2] for row in rows]).tolist()
+    return _Found(
+        {row[0]: ProductInfo(*row[:-2]) for row in rows},
+        {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN},
+        {row[0]: int(row[-1] or 0) for row in rows},
     )
-    for batch in chunks(extra):
-        stmt = select(*INFO, first).where(Product.id.in_(batch))
-        found.extend(session.connection().execute(stmt).all())
-    rows = [row for row in found if row[0] in hits]
-    firsts = _numbers([row[-1] for row in rows]).tolist()
-    infos = {row[0]: ProductInfo(*row[:-1]) for row in rows}
-    return infos, {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN}
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
@@ -222,10 +215,9 @@ def stockouts(session: Session, period: Period) -> StockOuts:
     found = episodes.per_product(days)
     hits = np.flatnonzero(found.days_out > 0).tolist()
     hit_ids = found.ids[hits].tolist()
-    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= period.last, STOCKOUT)
-    window = _window_units(session, rate_first, period.last, ran_out, set(hit_ids))
-    infos, first_days = _products(session, ran_out, extra, set(hit_ids))
-    rates = _rates(found, hits, days, window, first_days)
+    info = _products(session, hit_ids, (rate_first, period.last))
+    infos = info.infos
+    rates = _rates(found, hits, days, info.window_units, info.first_days)
     lost = _lost(found, rates)
     days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
     rows = [
@@ -240,14 +232,15 @@ def _rates(found: _PerProduct, hits: list[int], days: _Days, window: dict, first
     """Units a day on the days in stock of the rate window (from the product's first row);
     None with fewer than MIN_RATE_DAYS such days (and for the products not hit)."""
     rates: list[float | None] = [None] * len(found.ids)
+    ids, out_window = found.ids.tolist(), found.days_out_window.tolist()
+    sold_out = found.sold_out_window.tolist()
     for i in hits:
-        pid = int(found.ids[i])
+        pid = ids[i]
         first_day = first_days.get(pid)
         start = max(days.rate_first, first_day) if first_day is not None else days.last + 1
-        in_stock_days = (days.last - start + 1) - int(found.days_out_window[i])
+        in_stock_days = (days.last - start + 1) - out_window[i]
         if in_stock_days >= MIN_RATE_DAYS:
-            sold = window.get(pid, 0) - int(found.sold_out_window[i])
-            rates[i] = max(sold, 0) / in_stock_days
+            rates[i] = max(window.get(pid, 0) - sold_out[i], 0) / in_stock_days
     return rates
 
 
