@@ -245,18 +245,24 @@ class CategoryFigures:
 def margin_by_category(session: Session, period: Period) -> list[CategoryFigures]:
     """Sums per product (per_product), then per category through the products table, all
     in SQL (a few rows come back, whatever the number of products)."""
-    per = per_product(period, range_figures(session, period.first, period.last)).subquery()
+    per = per_product(period, range_figures(session, period.first, period.last))
+    if period.days > BY_PRODUCT_AFTER_DAYS:  # the products are read already: their category
+        per = per.add_columns(Product.category).subquery()
+        category, source = per.c.category, per
+    else:
+        per = per.subquery()
+        category, source = Product.category, per.join(Product, per.c.pid == Product.id)
     stmt = (
         select(
-            Product.category,
+            category,
             func.count(),
             func.sum(per.c.units),
             func.sum(per.c.revenue),
             func.sum(per.c.cost),
             func.sum(per.c.uncosted),
         )
-        .join(per, per.c.pid == Product.id)
-        .group_by(Product.category)
+        .select_from(source)
+        .group_by(category)
     )
     merged: dict[str, list] = {}
     for category, n, u, r, c, x in session.connection().execute(stmt).all():
