@@ -3,8 +3,8 @@
 The whole shop's figures per day come from daily_totals (migration 0009: a row a day).
 Sales figures by product come from the covering partial indexes ix_summary_sales (by day)
 and ix_summary_product_sales (by product; 0009), with rows with sales only; stock-out days
-from ix_summary_stockouts (0008). SQLite uses a partial index only
-when the query repeats its condition word for word, so the conditions come from db.models.
+from ix_summary_stockouts (0008). SQLite uses a partial index only when the query repeats
+its condition word for word, so the conditions come from db.models.
 Never the stock ledger: reports stay fast on millions of moves.
 """
 
@@ -52,7 +52,8 @@ class OuterFirst(Join):
 
 @compiles(OuterFirst, "sqlite")
 def _cross_join(join: OuterFirst, compiler, **kw) -> str:
-    # visit_join's own text (left JOIN right ON ..., parameters bound as usual), re-keyed
+    # visit_join's own text (left JOIN right ON ..., parameters bound as usual), re-keyed;
+    # the left side is a plain table, so the first JOIN is this one.
     plain = compiler.visit_join(join, **kw)
     return plain.replace(" JOIN ", " CROSS JOIN ", 1)
 
