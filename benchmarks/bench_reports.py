@@ -4,9 +4,10 @@
 
 Each report runs as the Reports page runs it (its default period and limits, in a fresh read
 session), once for warm-up and then `repeat` times; the best and the median are reported with
-the target (300 ms). Longer periods are timed too (`long_*`), to show how the cost grows. A
-full scan of the daily summary is timed in the same moment as a baseline: on a busy machine
-every figure grows with it, so the ratios say more than the milliseconds.
+the target (300 ms). Longer periods are timed too (`long_*`, and `year_*`: the page's longest
+preset, "Last 12 months"), to show how the cost grows. A full scan of the daily summary is
+timed in the same moment as a baseline: on a busy machine every figure grows with it, so the
+ratios say more than the milliseconds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
     products by margin listed),
     then longer periods. `end` is the shop's last day."""
     month = Period(end - timedelta(days=29), end)
+    year = Period(end - timedelta(days=364), end)
     return {
         "sales_by_day_30d": ("sales", _p(default_period(Grain.DAY, end), Grain.DAY, end)),
         "sales_by_week_12w": ("sales", _p(default_period(Grain.WEEK, end), Grain.WEEK, end)),
@@ -56,11 +58,19 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
             "stockouts",
             _p(Period(end - timedelta(days=89), end), Grain.DAY, end),
         ),
+        # A year: the page's longest preset ("Last 12 months", "This year") or a custom range.
+        "year_sales_by_day_365d": ("sales", _p(year, Grain.DAY, end)),
+        "year_top_sellers_365d": ("top-sellers", _p(year, Grain.DAY, end, limit=50)),
+        "year_margin_products_365d": ("margin-products", _p(year, Grain.DAY, end, limit=500)),
+        "year_stockouts_365d": ("stockouts", _p(year, Grain.DAY, end)),
+        "year_slow_movers_365d": ("slow-movers", _p(year, Grain.DAY, end, limit=200, days=365)),
     }
 
 
-def _p(period: Period, grain: Grain, end: date, limit: int | None = None) -> ReportParams:
-    return ReportParams(period=period, grain=grain, limit=limit, today=end)
+def _p(
+    period: Period, grain: Grain, end: date, limit: int | None = None, days: int = 30
+) -> ReportParams:
+    return ReportParams(period=period, grain=grain, limit=limit, today=end, days=days)
 
 
 def time_once(db, name: str, params: ReportParams) -> tuple[float, int]:
@@ -98,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated case names")
     args = parser.parse_args(argv)
     folder, meta = ensure_big_shop(args.products, args.moves)
-    db = open_database(folder=folder)  # applies migration 0008 (the report indexes) if due
+    db = open_database(folder=folder)  # applies the report migrations (0008, 0009) if due
     with db.read() as session:
         end = date.fromisoformat(
             str(session.connection().exec_driver_sql("SELECT max(day) FROM daily_summary").scalar())

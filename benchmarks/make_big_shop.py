@@ -35,6 +35,7 @@ from _common import DATA, OUT, emit
 
 from shop_desk.db import SCHEMA_HEAD
 from shop_desk.db.engine import open_database
+from shop_desk.inventory.day_totals import FILL_DAYS
 from shop_desk.inventory.ledger import (
     incoming_change,
     incoming_lot_qty,
@@ -595,6 +596,7 @@ def build(folder: Path, plan: Plan) -> dict:
     t_sim = time.perf_counter() - started
     for sql in index_sql:
         conn.execute(sql)
+    conn.execute(FILL_DAYS, {"first": "0001-01-01", "last": "9999-12-31"})  # daily_totals
     conn.execute("COMMIT")
     # Planner statistics, as the program keeps them after a migration or an import.
     conn.execute("PRAGMA analysis_limit=1000")

@@ -177,6 +177,19 @@ class DailySummary(Base):
             sqlite_where=text(SALES_ROW),
             postgresql_where=text(SALES_ROW),
         ),
+        # The same figures by product (migration 0009): one product's sales in a day range
+        # are one index seek (stock-outs, slow movers, long periods by product).
+        Index(
+            "ix_summary_product_sales",
+            "product_id",
+            "day",
+            "units_sold",
+            "revenue_fen",
+            "cost_fen",
+            "imported",
+            sqlite_where=text(SALES_ROW),
+            postgresql_where=text(SALES_ROW),
+        ),
         Index(
             "ix_summary_stockouts",
             "day",
@@ -186,6 +199,20 @@ class DailySummary(Base):
             postgresql_where=text(STOCKOUT_ROW),
         ),
     )
+
+
+class DailyTotal(Base):
+    """The whole shop's sales figures per shop day: the sums of that day's DailySummary rows
+    (migration 0009). Kept in the same transaction as the summary (ledger, history import,
+    `shop-desk check`), so sales by day, week and month read a row a day, not a row per
+    product and day. A missing row and a row of zeros mean the same."""
+
+    __tablename__ = "daily_totals"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    units_sold: Mapped[int] = mapped_column(Integer, default=0)
+    revenue_fen: Mapped[int] = mapped_column(Money, default=0)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    uncosted_revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # imported: no cost
 
 
 class Sale(Base):

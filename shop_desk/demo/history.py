@@ -41,6 +41,7 @@ from shop_desk.demo import till
 from shop_desk.demo.bulk import BulkWriter
 from shop_desk.demo.catalog import DemoProduct
 from shop_desk.i18n import tr
+from shop_desk.inventory.day_totals import recompute_days
 from shop_desk.inventory.ledger import (
     MoveKind,
     incoming_change,
@@ -240,6 +241,8 @@ class Simulation:
                     self._flush()
                     yield Progress(t + 1, self.days, tr("Writing the sales history…"))
             self._settle_lots()
+            last = self.first_day + timedelta(days=self.days - 1)  # the shop's daily totals
+            recompute_days(self.writer.session.connection(), self.first_day, last)
         return self.counts
 
     def _day_of(self, t: int) -> _Day:

@@ -58,6 +58,7 @@ from shop_desk.importing.columns import Header, Overrides, open_detected
 from shop_desk.importing.problems import Problems, RowError, refusal
 from shop_desk.importing.products_import import PRODUCT_FIELDS, ImportResult
 from shop_desk.importing.tabular import Row
+from shop_desk.inventory.day_totals import recompute_days
 from shop_desk.money import MAX_PRICE_FEN
 from shop_desk.progress import Job, Progress, run_job
 
@@ -550,6 +551,8 @@ def iter_apply_sales(session: Session, preview: SalesImportPreview) -> Job[Impor
         session.execute(update(DailySummary), batch)  # by primary key (product_id, day)
         done += len(batch)
         yield Progress(done, total, tr("Importing sales history…"))
+    if days:  # the shop's totals of the days written, from the summary just written
+        recompute_days(session.connection(), min(d.day for d in days), max(d.day for d in days))
     if total >= STATISTICS_AFTER_ROWS:
         refresh_statistics(session.connection(), ("daily_summary",))
     return ImportResult(

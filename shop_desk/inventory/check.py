@@ -4,7 +4,8 @@ The ledger, the lots and the daily summaries are read as three streams sorted by
 (SQLite sorts each in one pass over its table: reading them in index order was a random
 look-up per row, and a query per product was 400,000 queries on a big shop) and merged with
 the products in Python, one product at a time, so memory stays small. Repairs are gathered
-and written after the reading, in the same transaction.
+and written after the reading, in the same transaction. The shop's daily totals are the
+replayed days summed over every product, plus the imported history as the summary holds it.
 
 The database's own check is PRAGMA quick_check (pages and records); `full` adds
 integrity_check (indexes against their tables) and foreign_key_check, which take minutes on
@@ -37,6 +38,13 @@ _SUMMARIES = (
     "FROM daily_summary WHERE imported = FALSE ORDER BY +product_id, day"
 )
 
+_TOTALS = "SELECT day, units_sold, revenue_fen, cost_fen, uncosted_revenue_fen FROM daily_totals"
+# Imported history is not in the ledger: its days count as the summary holds them.
+_IMPORTED = (
+    "SELECT day, sum(units_sold), sum(revenue_fen) FROM daily_summary WHERE imported = TRUE "
+    "GROUP BY day"
+)
+
 
 @dataclass
 class CheckReport:
@@ -64,6 +72,7 @@ class _Fixes:
     lots: list[dict] = field(default_factory=list)
     summaries: list[dict] = field(default_factory=list)
     stale_days: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)
 
     def apply(self, conn: Connection) -> None:
         statements = (
@@ -77,6 +86,10 @@ class _Fixes:
              "closing_on_hand = :closing, out_of_stock = :out"),
             (self.stale_days, "DELETE FROM daily_summary WHERE product_id = :pid AND day = :day "
              "AND imported = :no"),
+            (self.totals, "DELETE FROM daily_totals WHERE day = :day"),
+            ([t for t in self.totals if any(t[k] for k in _FIGURES)],
+             "INSERT INTO daily_totals (day, units_sold, revenue_fen, cost_fen, "
+             "uncosted_revenue_fen) VALUES (:day, :units, :revenue, :cost, :uncosted)"),
         )  # fmt: skip
         for rows, sql in statements:
             if rows:
@@ -140,6 +153,7 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
     moves = _Grouped(_stream(conn, _MOVES, 1), "stock move", report)
     lots = _Grouped(_stream(conn, _LOTS, 2), "lot", report)
     days = _Grouped(_stream(conn, _SUMMARIES, 3), "summary", report)
+    shop_days: dict = {}  # day -> the shop's [units, revenue, cost, uncosted revenue]
     for product_id, on_hand, value in _stream(conn, _PRODUCTS, 4):
         report.products = product_id
         product_moves = moves.take(product_id)
@@ -149,8 +163,10 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
         _compare_product(product_id, (on_hand, value), state, report, fixes)
         _compare_lots(product_lots, state, report, fixes)
         _compare_days(product_id, days.take(product_id), state, report, fixes)
+        _add_days(shop_days, state)
     for group in (moves, lots, days):
         group.rest()
+    _compare_totals(conn, shop_days, report, fixes)
     if repair:
         fixes.apply(conn)
     return report
@@ -229,6 +245,35 @@ def _compare_days(
     for day in stored:
         report.problems.append(f"summary {product_id} {day}: no moves that day")
         fixes.stale_days.append({"pid": product_id, "day": day, "no": False})
+
+
+_FIGURES = ("units", "revenue", "cost", "uncosted")
+
+
+def _add_days(shop_days: dict, state: _Replay) -> None:
+    for day, (units, revenue, cost, _closing) in state.days.items():
+        totals = shop_days.get(day)
+        if totals is None:
+            totals = shop_days[day] = [0, 0, 0, 0]
+        totals[0] += units
+        totals[1] += revenue
+        totals[2] += cost
+
+
+def _compare_totals(conn: Connection, shop_days: dict, report: CheckReport, fixes: _Fixes) -> None:
+    """The shop's daily totals against the ledger's days plus the imported history."""
+    for day, units, revenue in conn.exec_driver_sql(_IMPORTED).all():
+        totals = shop_days.setdefault(day, [0, 0, 0, 0])
+        totals[0] += int(units)
+        totals[1] += int(revenue)
+        totals[3] += int(revenue)  # no cost known: the revenue is uncosted
+    stored = {row[0]: tuple(int(x) for x in row[1:]) for row in conn.exec_driver_sql(_TOTALS)}
+    for day in sorted(set(shop_days) | set(stored), key=str):
+        want = tuple(shop_days.get(day, (0, 0, 0, 0)))
+        have = stored.get(day, (0, 0, 0, 0))
+        if have != want:
+            report.problems.append(f"daily totals {day}: {have}, ledger says {want}")
+            fixes.totals.append({"day": day, **dict(zip(_FIGURES, want, strict=True))})
 
 
 def _integrity(conn: Connection, full: bool) -> str:

@@ -200,6 +200,10 @@ def return_items(
     if original.kind != "sale" or original.voided:
         raise InputError(tr("Sale {id} cannot be returned (voided or not a sale).", id=sale_id))
     lines = {line.id: line for line in original.lines}
+    # Every product locked first, in id order like a checkout: each return then adds to the
+    # day's totals row, and a checkout waiting on that row must not hold a product we need.
+    for product_id in sorted({lines[i].product_id for i in quantities if i in lines}):
+        lock_product(session, product_id)
     at = at or utcnow()
     refund = Sale(
         uuid=str(uuid.uuid4()),

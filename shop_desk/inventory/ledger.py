@@ -27,6 +27,7 @@ from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import DailySummary, Lot, Product, StockMove
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
+from shop_desk.inventory.day_totals import add_to_day
 from shop_desk.money import mul_div_round
 
 MAX_MOVE_QTY = 1_000_000
@@ -247,6 +248,7 @@ def _summarise(
     row = summary_row(product.id, day, kind, qty, value, revenue, product.on_hand)
     conn = session.connection()
     conn.execute(summary_upsert(conn.dialect.name), row)
+    add_to_day(conn, day, [row])  # the shop's day (sales and returns only)
 
 
 # ----------------------------------------------------------------------------- many at once
@@ -391,6 +393,7 @@ def post_outgoing(
         conn.execute(_UPDATE_LOT, changed)
     conn.execute(_INSERT_MOVES, moves)
     conn.execute(summary_upsert(conn.dialect.name), summaries)
+    add_to_day(conn, day, summaries)  # the shop's day: one statement for the whole sale
     stock_after = {p: (stock[p][0], stock[p][1]) for p in touched}
     return Posted(costs, stock_after, {row["b_id"]: row["b_left"] for row in changed}, at)
 

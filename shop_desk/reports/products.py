@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
 from shop_desk.reports.figures import Figures, total, uncosted_note
 from shop_desk.reports.periods import Period
-from shop_desk.reports.summary import in_range, sums
+from shop_desk.reports.summary import OuterFirst, in_range, range_figures, sums
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 S = DailySummary
+BY_PRODUCT_AFTER_DAYS = 92  # longer periods read the sales product by product
 
 
 class Rank(StrEnum):
@@ -48,45 +49,83 @@ def _order(grouped, rank: Rank) -> list:
     return [figure.desc(), grouped.c.revenue.desc(), grouped.c.pid]
 
 
-def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> Ranked:
-    """Products by their sales figures in one statement: sums from the covering index, ranked
-    and cut in SQL with the whole shop's totals beside each row (window functions), names
-    joined only for the rows returned. Tens of thousands of products never reach Python."""
+def _sums(shop: Figures) -> dict[str, ColumnElement]:
+    """Each product's sums, labelled; without imported history in the period (the shop's
+    figures say so) the uncosted sum is a constant 0: one sum fewer per row."""
     units, revenue, cost, uncosted = sums()
-    grouped = (
-        select(
-            S.product_id.label("pid"),
-            units.label("units"),
-            revenue.label("revenue"),
-            cost.label("cost"),
-            uncosted.label("uncosted"),
-            func.count().over().label("n"),
-            func.sum(units).over().label("all_units"),
-            func.sum(revenue).over().label("all_revenue"),
-            func.sum(cost).over().label("all_cost"),
-            func.sum(uncosted).over().label("all_uncosted"),
-        )
-        .where(in_range(period.first, period.last))
-        .group_by(S.product_id)
+    if shop.uncosted_revenue_fen == 0:
+        uncosted = literal_column("0")
+    return {"units": units, "revenue": revenue, "cost": cost, "uncosted": uncosted}
+
+
+def per_product(
+    period: Period, shop: Figures, ids: list[int] | None = None, columns: dict | None = None
+):
+    """A select of each product's sums in the period: pid and `columns` (default: units,
+    revenue, cost, uncosted); only the products `ids` when given.
+
+    Over a long period, or for a few products, each product's rows are read by product (a
+    seek in ix_summary_product_sales each, summed as they come): sorting a year of rows by
+    product cost three times more."""
+    labelled = [c.label(k) for k, c in (columns or _sums(shop)).items()]
+    where = in_range(period.first, period.last)
+    if ids is None and period.days <= BY_PRODUCT_AFTER_DAYS:
+        return select(S.product_id.label("pid"), *labelled).where(where).group_by(S.product_id)
+    if ids is not None:
+        where = and_(where, Product.id.in_(ids))
+    # SQLite: the products outside in id order, a seek each (it would rather read the range
+    # by day and sort it). PostgreSQL plans its own join.
+    return (
+        select(Product.id.label("pid"), *labelled)
+        .select_from(OuterFirst(Product.__table__, S.__table__, S.product_id == Product.id))
+        .where(where)
+        .group_by(Product.id)
     )
-    inner = grouped.subquery()
-    cut = select(inner).order_by(*_order(inner, rank))
+
+
+def _best_ids(
+    session: Session, period: Period, shop: Figures, rank: Rank, limit: int
+) -> tuple[list[int], int]:
+    """The `limit` best products and the number sold, ranked on the rank's figure alone
+    (one or two sums per row instead of four: the long periods are that much cheaper)."""
+    if shop.uncosted_revenue_fen == 0:
+        profit = func.sum(S.revenue_fen - S.cost_fen)
+    else:  # imported sales have no cost: no profit either
+        profit = func.sum(case((S.imported, -S.cost_fen), else_=S.revenue_fen - S.cost_fen))
+    revenue = func.sum(S.revenue_fen)
+    keys = {Rank.UNITS: [func.sum(S.units_sold), revenue], Rank.PROFIT: [profit, revenue]}
+    columns = {f"k{n}": key for n, key in enumerate(keys.get(rank, [revenue]))}
+    grouped = per_product(period, shop, columns=columns).subquery()
+    order = [grouped.c[k].desc() for k in columns] + [grouped.c.pid]
+    stmt = select(grouped.c.pid, func.count().over()).order_by(*order).limit(limit)
+    rows = session.connection().execute(stmt).all()
+    return [pid for pid, _ in rows], int(rows[0][1]) if rows else 0
+
+
+def ranked(session: Session, period: Period, rank: Rank, limit: int | None) -> Ranked:
+    """Products by their sales figures, best first: ranked and cut in SQL, then the figures
+    and names of the rows kept; the count of products sold beside each ranked row (a window
+    function); the shop's totals from daily_totals. Tens of thousands of products never
+    reach Python."""
+    shop = range_figures(session, period.first, period.last)
+    ids, count = None, 0
     if limit is not None:
-        cut = cut.limit(limit)
-    best = cut.subquery()
+        ids, count = _best_ids(session, period, shop, rank, limit)
+        if not ids:
+            return Ranked([], Figures(), 0)
+    grouped = per_product(period, shop, ids).add_columns(func.count().over().label("n"))
+    best = grouped.subquery()
     stmt = (
         select(Product.name, Product.category, best)
         .join(best, best.c.pid == Product.id)
         .order_by(*_order(best, rank))
     )
-    rows, shop, count = [], Figures(), 0
-    for name, category, pid, u, r, c, x, n, tu, tr_, tc, tx in (
-        session.connection().execute(stmt).all()
-    ):
+    rows = []
+    for name, category, pid, u, r, c, x, n in session.connection().execute(stmt).all():
         rows.append(
             ProductSales(pid, name, category or "", Figures(int(u), int(r), int(c), int(x)))
         )
-        shop, count = Figures(int(tu), int(tr_), int(tc), int(tx)), int(n)
+        count = count if ids is not None else int(n)
     if not rows:
         return Ranked([], Figures(), 0)
     return Ranked(rows, shop, count)
@@ -204,32 +243,26 @@ class CategoryFigures:
 
 
 def margin_by_category(session: Session, period: Period) -> list[CategoryFigures]:
-    """Sums per product from the covering index, then per category through the products
-    table, all in SQL (a few rows come back, whatever the number of products)."""
-    units, revenue, cost, uncosted = sums()
-    per_product = (
-        select(
-            S.product_id.label("pid"),
-            units.label("units"),
-            revenue.label("revenue"),
-            cost.label("cost"),
-            uncosted.label("uncosted"),
-        )
-        .where(in_range(period.first, period.last))
-        .group_by(S.product_id)
-        .subquery()
-    )
+    """Sums per product (per_product), then per category through the products table, all
+    in SQL (a few rows come back, whatever the number of products)."""
+    per = per_product(period, range_figures(session, period.first, period.last))
+    if period.days > BY_PRODUCT_AFTER_DAYS:  # the products are read already: their category
+        per = per.add_columns(Product.category).subquery()
+        category, source = per.c.category, per
+    else:
+        per = per.subquery()
+        category, source = Product.category, per.join(Product, per.c.pid == Product.id)
     stmt = (
         select(
-            Product.category,
+            category,
             func.count(),
-            func.sum(per_product.c.units),
-            func.sum(per_product.c.revenue),
-            func.sum(per_product.c.cost),
-            func.sum(per_product.c.uncosted),
+            func.sum(per.c.units),
+            func.sum(per.c.revenue),
+            func.sum(per.c.cost),
+            func.sum(per.c.uncosted),
         )
-        .join(per_product, per_product.c.pid == Product.id)
-        .group_by(Product.category)
+        .select_from(source)
+        .group_by(category)
     )
     merged: dict[str, list] = {}
     for category, n, u, r, c, x in session.connection().execute(stmt).all():

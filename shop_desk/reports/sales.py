@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from shop_desk.i18n import tr
 from shop_desk.reports.figures import Figures, change, total, uncosted_note
 from shop_desk.reports.periods import Bucket, Grain, Period, buckets
-from shop_desk.reports.summary import daily_figures, range_figures
+from shop_desk.reports.summary import daily_figures
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 
@@ -57,17 +57,9 @@ def _sum_days(days: dict[date, Figures], first: date, last: date) -> Figures:
 
 
 def sales_trend(session: Session, period: Period, grain: Grain) -> SalesTrend:
+    """The shop's days read once (a row a day, this year's and last year's) and summed into
+    the buckets."""
     cut = buckets(period, grain)
-    if grain != Grain.DAY:  # weeks and months: a sum per bucket, no grouping by day
-        rows = [
-            TrendRow(
-                b,
-                range_figures(session, b.first, b.last),
-                range_figures(session, b.ly_first, b.ly_last),
-            )
-            for b in cut
-        ]
-        return SalesTrend(period, grain, rows)
     days: dict[date, Figures] = {}
     ly_first, ly_last = cut[0].ly_first, cut[-1].ly_last
     for first, last in _ranges([(period.first, period.last), (ly_first, ly_last)]):

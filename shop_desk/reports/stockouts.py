@@ -20,10 +20,12 @@ written; swap `in_stock_rate` for it when it does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from shop_desk.db.models import DailySummary, Product
@@ -41,8 +43,7 @@ CARRY_DAYS = 14  # how far before the rate window a stock-out is looked for
 S = DailySummary
 
 
-@dataclass(frozen=True)
-class StockOut:
+class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
     product_id: int
     name: str
     category: str
@@ -69,123 +70,189 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-@dataclass(slots=True)
-class _Product:
-    """One product's stock-outs as counts of days (day numbers are date.toordinal()).
+_OPEN = 2**40  # the day number of a stock-out with no row after it
+_EPOCH = date(1970, 1, 1)
 
-    A stock-out row runs until the product's next row: rows of one product never overlap,
-    so the days out in a range are the sum of each row's overlap with it."""
 
-    days_out: int = 0  # in the period
-    days_out_window: int = 0  # in the rate window (rate_first..last)
-    sold_out_window: int = 0  # sold on stock-out days of the window (before running out)
-    sold_on_out_days: list[int] = field(default_factory=list)  # each stock-out row in the period
-    out_now: bool = False
-    window_units: int = 0  # sold in the rate window, every day
-    first_day: int | None = None  # the product's first summary row
+def _number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _numbers(days) -> np.ndarray:
+    """Day numbers (days since 1970) of dates as the driver returns them: ISO text on SQLite,
+    dates on PostgreSQL, None for no day (_OPEN). NumPy parses them all in one go."""
+    parsed = np.array(days, dtype="datetime64[D]")
+    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
 class _Days:
-    first: int  # the period
+    first: int  # the period (day numbers: _number)
     last: int
     rate_first: int
 
-    def add(self, p: _Product, day: int, sold: int, end: int) -> None:
-        """A stock-out row of `day`, ending the day before `end` (its next row)."""
-        stop = min(end, self.last + 1)
-        p.days_out += max(0, stop - max(day, self.first))
-        p.days_out_window += max(0, stop - max(day, self.rate_first))
-        if self.rate_first <= day <= self.last:
-            p.sold_out_window += max(sold, 0)
-        if self.first <= day <= self.last:
-            p.sold_on_out_days.append(max(sold, 0))
-        p.out_now = p.out_now or day <= self.last < end
+
+class _Episodes:
+    """Stock-out rows as arrays, one element a row (NumPy: a year has tens of thousands).
+
+    A stock-out row runs until the product's next row (`end`): rows of one product never
+    overlap, so the days out in a range are the sum of each row's overlap with it."""
+
+    def __init__(self, pid: np.ndarray, day: np.ndarray, sold: np.ndarray, end: np.ndarray):
+        self.pid, self.day, self.end = pid, day, end
+        self.sold = np.maximum(sold, 0)  # sold before running out
+
+    def add_open(self, ids: list[int], day: int) -> None:
+        """Stock-outs from `day` on with no row after them (products out all along)."""
+        n = len(ids)
+        self.pid = np.concatenate([self.pid, np.array(ids, dtype=np.int64)])
+        self.day = np.concatenate([self.day, np.full(n, day, dtype=np.int64)])
+        self.sold = np.concatenate([self.sold, np.zeros(n, dtype=np.int64)])
+        self.end = np.concatenate([self.end, np.full(n, _OPEN, dtype=np.int64)])
+
+    def per_product(self, days: _Days) -> _PerProduct:
+        ids, inv = np.unique(self.pid, return_inverse=True)
+        stop = np.minimum(self.end, days.last + 1)
+        in_window = (self.day >= days.rate_first) & (self.day <= days.last)
+        in_period = (self.day >= days.first) & (self.day <= days.last)
+
+        def total(values) -> np.ndarray:
+            return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
+
+        return _PerProduct(
+            ids=ids,
+            inv=inv,
+            in_period=in_period,
+            sold=self.sold,
+            days_out=total(np.maximum(0, stop - np.maximum(self.day, days.first))),
+            days_out_window=total(np.maximum(0, stop - np.maximum(self.day, days.rate_first))),
+            sold_out_window=total(np.where(in_window, self.sold, 0)),
+            rows_in_period=total(in_period),
+            out_now=total((self.day <= days.last) & (days.last < self.end)) > 0,
+        )
 
 
-_OPEN = date.max.toordinal()
+@dataclass
+class _PerProduct:
+    ids: np.ndarray  # product ids, ascending
+    inv: np.ndarray  # each row's index in ids
+    in_period: np.ndarray  # each row: in the period
+    sold: np.ndarray  # each row: sold that day before running out
+    days_out: np.ndarray  # in the period
+    days_out_window: np.ndarray  # in the rate window (rate_first..last)
+    sold_out_window: np.ndarray  # sold on stock-out days of the window
+    rows_in_period: np.ndarray  # stock-out rows in the period
+    out_now: np.ndarray  # still out at the period's end
 
 
-def _episodes(session: Session, first: date, days: _Days) -> dict[int, _Product]:
+def _episodes(session: Session, first: date, last: date) -> _Episodes:
     """Stock-out rows first..last, each with the day of the product's next row (which ends
-    the stock-out unless it closes out of stock too): one index seek per row."""
+    the stock-out unless it closes out of stock too): one index seek per row. Days come as
+    the driver gives them (no date objects made one by one)."""
     n = aliased(S)
     next_day = (
         select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
     )
-    last = date.fromordinal(days.last)
-    stmt = select(S.product_id, S.day, S.units_sold, next_day).where(
-        S.day >= first, S.day <= last, STOCKOUT
+    stmt = select(
+        S.product_id, type_coerce(S.day, String), S.units_sold, type_coerce(next_day, String)
+    ).where(S.day >= first, S.day <= last, STOCKOUT)
+    rows = session.connection().execute(stmt).all()
+    pid, day, sold, end = zip(*rows, strict=True) if rows else ((), (), (), ())
+    return _Episodes(
+        np.array(pid, dtype=np.int64),
+        _numbers(day).astype(np.int64),
+        np.array(sold, dtype=np.int64),
+        _numbers(end).astype(np.int64),
     )
-    found: dict[int, _Product] = {}
-    for pid, day, sold, following in session.connection().execute(stmt).all():
-        product = found.get(pid)
-        if product is None:
-            product = found[pid] = _Product()
-        end = following.toordinal() if following is not None else _OPEN
-        days.add(product, day.toordinal(), sold, end)
-    return found
 
 
-def _window_units(session: Session, first: date, last: date, carry_first: date, found) -> None:
-    """Units sold first..last by the products that ran out (one pass over the sales index)."""
-    ran_out = select(S.product_id).where(S.day >= carry_first, S.day <= last, STOCKOUT)
-    stmt = (
-        select(S.product_id, func.sum(S.units_sold))
-        # "+ 0": SQLite would otherwise seek each product in the primary key and read the
-        # table row by row; one pass over the window in the covering index is twice as fast.
-        .where(in_range(first, last), (S.product_id + 0).in_(ran_out))
-        .group_by(S.product_id)
-    )
-    for pid, units in session.connection().execute(stmt).all():
-        if pid in found:
-            found[pid].window_units = int(units or 0)
-
-
-def _out_all_along(session: Session, carry_first: date, days: _Days, found) -> None:
+def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[int]:
     """Active products empty now whose last row is older than carry_first: out all along."""
     last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
     stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
-    for pid, last_day in session.connection().execute(stmt).all():
-        if pid not in found and (last_day is None or last_day < carry_first):
-            found[pid] = product = _Product()
-            days.add(product, days.rate_first, 0, _OPEN)
+    return [
+        pid
+        for pid, last_day in session.connection().execute(stmt).all()
+        if pid not in seen and (last_day is None or last_day < carry_first)
+    ]
 
 
-def _products(session: Session, found: dict[int, _Product]) -> dict[int, ProductInfo]:
-    """Name, price and cost of each product, and its first day on the books (one pass)."""
+class _Found(NamedTuple):
+    infos: dict[int, ProductInfo]
+    first_days: dict[int, int]  # the product's first row on the books (a day number)
+    window_units: dict[int, int]  # sold in the rate window
+
+
+def _products(session: Session, hits: list[int], window: tuple[date, date]) -> _Found:
+    """Name, price and cost of the products hit, their first day on the books and their
+    units sold in the rate window (a seek each in ix_summary_product_sales: a pass over
+    every sale of a long window cost seconds)."""
     first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    infos = {}
-    for batch in chunks(found):
-        for *row, first_day in (
-            session.connection().execute(select(*INFO, first).where(Product.id.in_(batch))).all()
-        ):
-            infos[row[0]] = ProductInfo(*row)
-            found[row[0]].first_day = first_day.toordinal() if first_day is not None else None
-    return infos
-
-
-def _rate(p: _Product, days: _Days) -> float | None:
-    """Units a day on the days in stock of the rate window (from the product's first row)."""
-    start = max(days.rate_first, p.first_day) if p.first_day is not None else days.last + 1
-    in_stock_days = (days.last - start + 1) - p.days_out_window
-    if in_stock_days < MIN_RATE_DAYS:
-        return None
-    return max(p.window_units - p.sold_out_window, 0) / in_stock_days
+    units = (
+        select(func.sum(S.units_sold))
+        .where(S.product_id == Product.id, in_range(*window))
+        .scalar_subquery()
+    )
+    columns = (*INFO, type_coerce(first, String), units)
+    rows = []
+    for batch in chunks(hits):
+        rows += session.connection().execute(select(*columns).where(Product.id.in_(batch))).all()
+    firsts = _numbers([row[-2] for row in rows]).tolist()
+    return _Found(
+        {row[0]: ProductInfo(*row[:-2]) for row in rows},
+        {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN},
+        {row[0]: int(row[-1] or 0) for row in rows},
+    )
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     carry_first = rate_first - timedelta(days=CARRY_DAYS)
-    days = _Days(period.first.toordinal(), period.last.toordinal(), rate_first.toordinal())
-    found = _episodes(session, carry_first, days)
-    _out_all_along(session, carry_first, days, found)
-    hits = {pid: p for pid, p in found.items() if p.days_out}
-    _window_units(session, rate_first, period.last, carry_first, hits)
-    infos = _products(session, hits)
-    rows = [_stockout(infos[pid], p, _rate(p, days)) for pid, p in hits.items()]
+    days = _Days(_number(period.first), _number(period.last), _number(rate_first))
+    episodes = _episodes(session, carry_first, period.last)
+    extra = _out_all_along(session, carry_first, set(episodes.pid.tolist()))
+    episodes.add_open(extra, days.rate_first)  # out from the start of the rate window
+    found = episodes.per_product(days)
+    hits = np.flatnonzero(found.days_out > 0).tolist()
+    hit_ids = found.ids[hits].tolist()
+    info = _products(session, hit_ids, (rate_first, period.last))
+    infos = info.infos
+    rates = _rates(found, hits, days, info.window_units, info.first_days)
+    lost = _lost(found, rates)
+    days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
+    rows = [
+        _stockout(infos[p], days_out[i], out_now[i], rates[i], lost[i])
+        for i, p in zip(hits, hit_ids, strict=True)
+    ]
     rows.sort(key=lambda r: (-r.lost_revenue_fen, -r.days_out, r.product_id))
     return StockOuts(period, rate_first, rows)
+
+
+def _rates(found: _PerProduct, hits: list[int], days: _Days, window: dict, first_days: dict):
+    """Units a day on the days in stock of the rate window (from the product's first row);
+    None with fewer than MIN_RATE_DAYS such days (and for the products not hit)."""
+    rates: list[float | None] = [None] * len(found.ids)
+    ids, out_window = found.ids.tolist(), found.days_out_window.tolist()
+    sold_out = found.sold_out_window.tolist()
+    for i in hits:
+        pid = ids[i]
+        first_day = first_days.get(pid)
+        start = max(days.rate_first, first_day) if first_day is not None else days.last + 1
+        in_stock_days = (days.last - start + 1) - out_window[i]
+        if in_stock_days >= MIN_RATE_DAYS:
+            rates[i] = max(window.get(pid, 0) - sold_out[i], 0) / in_stock_days
+    return rates
+
+
+def _lost(found: _PerProduct, rates: list) -> list[float]:
+    """Lost units: a full day's rate on empty days, less what sold before running out on
+    the days of a stock-out row."""
+    rate = np.array([r or 0.0 for r in rates], dtype=np.float64)
+    row_rate = rate[found.inv]
+    short = np.where(found.in_period, np.maximum(row_rate - found.sold, 0.0), 0.0)
+    partial = np.bincount(found.inv, weights=short, minlength=len(rate))
+    whole = rate * (found.days_out - found.rows_in_period)
+    return (whole + partial).tolist()
 
 
 def _unit_cost(info: ProductInfo) -> int:
@@ -194,18 +261,16 @@ def _unit_cost(info: ProductInfo) -> int:
     return info.last_cost_fen
 
 
-def _stockout(info: ProductInfo, p: _Product, rate: float | None) -> StockOut:
-    lost = 0.0
-    if rate:  # a full day's rate on empty days; less what sold before running out
-        sold = p.sold_on_out_days
-        lost = rate * (p.days_out - len(sold)) + sum(max(rate - u, 0.0) for u in sold)
+def _stockout(
+    info: ProductInfo, days_out: int, out_now: bool, rate: float | None, lost: float
+) -> StockOut:
     price = info.retail_price_fen
     return StockOut(
         info.id,
         info.name,
         info.category or "",
-        p.days_out,
-        p.out_now,
+        days_out,
+        out_now,
         rate,
         lost,
         round(lost * price),

@@ -1,8 +1,10 @@
 """The queries every report is built on: the daily summary read through its indexes.
 
-Sales figures come from the covering partial index ix_summary_sales (rows with sales only),
-stock-out days from ix_summary_stockouts (migration 0008). SQLite uses a partial index only
-when the query repeats its condition word for word, so the conditions come from db.models.
+The whole shop's figures per day come from daily_totals (migration 0009: a row a day).
+Sales figures by product come from the covering partial indexes ix_summary_sales (by day)
+and ix_summary_product_sales (by product; 0009), with rows with sales only; stock-out days
+from ix_summary_stockouts (0008). SQLite uses a partial index only when the query repeats
+its condition word for word, so the conditions come from db.models.
 Never the stock ledger: reports stay fast on millions of moves.
 """
 
@@ -13,9 +15,11 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal_column, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Join
 
-from shop_desk.db.models import SALES_ROW, STOCKOUT_ROW, DailySummary, Product
+from shop_desk.db.models import SALES_ROW, STOCKOUT_ROW, DailySummary, DailyTotal, Product
 from shop_desk.reports.figures import Figures
 
 S = DailySummary
@@ -39,20 +43,41 @@ def in_range(first: date, last: date):
     return and_(S.day >= first, S.day <= last, SALES)
 
 
+class OuterFirst(Join):
+    """A join whose left side SQLite keeps as the outer loop: CROSS JOIN there (SQLite's way
+    to fix the order; the ON clause still joins), a plain join elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(OuterFirst, "sqlite")
+def _cross_join(join: OuterFirst, compiler, **kw) -> str:
+    # visit_join's own text (left JOIN right ON ..., parameters bound as usual), re-keyed;
+    # the left side is a plain table, so the first JOIN is this one.
+    plain = compiler.visit_join(join, **kw)
+    return plain.replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+T = DailyTotal
+TOTALS = (T.units_sold, T.revenue_fen, T.cost_fen, T.uncosted_revenue_fen)
+
+
 def daily_figures(session: Session, first: date, last: date) -> dict[date, Figures]:
-    """The whole shop's figures per day with sales, first..last."""
-    stmt = select(S.day, *sums()).where(in_range(first, last)).group_by(S.day)
+    """The whole shop's figures per day with sales, first..last (a row a day: daily_totals)."""
+    stmt = select(T.day, *TOTALS).where(T.day >= first, T.day <= last)
     return {
-        day: Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
+        day: Figures(int(u), int(r), int(c), int(x))
         for day, u, r, c, x in session.connection().execute(stmt).all()
     }
 
 
 def range_figures(session: Session, first: date, last: date) -> Figures:
-    """The whole shop's figures first..last: one sum, no grouping (a long range is read once
-    and nothing is compared row by row)."""
-    u, r, c, x = session.connection().execute(select(*sums()).where(in_range(first, last))).one()
-    return Figures(int(u or 0), int(r or 0), int(c or 0), int(x or 0))
+    """The whole shop's figures first..last."""
+    stmt = select(*(func.coalesce(func.sum(c), 0) for c in TOTALS)).where(
+        T.day >= first, T.day <= last
+    )
+    u, r, c, x = session.connection().execute(stmt).one()
+    return Figures(int(u), int(r), int(c), int(x))
 
 
 def sold_products(first: date, last: date):
