@@ -13,13 +13,14 @@ from shop_desk import paths
 from shop_desk.db.engine import _folder_writable, open_database
 from shop_desk.errors import StorageError
 from shop_desk.i18n import set_language
-from tests.test_storage_faults import _ledger, _shop, _writable, read_only
+from tests.helpers.till import ledger_counts
+from tests.test_storage_faults import _shop, _writable, read_only
 
 
 def test_read_only_folder_without_wal_files_names_the_folder(tmp_path):
     folder = tmp_path / "店铺数据"
     db, _ = _shop(folder)
-    before = _ledger(db)
+    before = ledger_counts(db)
     db.dispose()
     assert _sqlite_files(folder) == ["shop.sqlite3"]  # no -wal, no -shm yet
     with read_only(paths.database_path(folder), folder) as enforced:
@@ -35,7 +36,7 @@ def test_read_only_folder_without_wal_files_names_the_folder(tmp_path):
         set_language("en")
         assert _sqlite_files(folder) == ["shop.sqlite3"]  # nothing was left behind
     db = open_database(folder=folder)  # writable again: as it was
-    assert _ledger(db) == before
+    assert ledger_counts(db) == before
     db.dispose()
 
 

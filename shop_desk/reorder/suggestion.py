@@ -241,7 +241,9 @@ class Phrases:
             base=keep["base"],
         )
         self.join = tr("{first}; {second}", first=keep["first"], second=keep["second"])
-        self.topup = tr("tops up until an order from {supplier} could arrive", supplier=keep["supplier"])
+        self.topup = tr(
+            "tops up until an order from {supplier} could arrive", supplier=keep["supplier"]
+        )
         self.early = tr("ordered a review early to fill the basket")
         self.tier = tr("ordered a review early to reach the next member tier")
         self.early_part = tr(
