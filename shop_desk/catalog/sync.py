@@ -79,13 +79,7 @@ def sync_source(
     checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
     outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
     yield Progress(0, 0, tr("Checking for updates…"))
-    if (
-        transport is None
-        and source.kind == "http"
-        and checkpoint is not None
-        and quick_check.unchanged(source.location, etag)
-    ):
-        _confirm(db, source_id, confirmed)
+    if transport is None and _quick_unchanged(db, source):
         return outcome
     transport = transport or make_transport(source)
     try:
@@ -130,6 +124,26 @@ def sync_source(
     if outcome.status != "unchanged":
         _save_report(db, outcome, outcome.status, "")
     return outcome
+
+
+def unchanged_quickly(db: Database, source_id: int) -> SyncOutcome | None:
+    """sync_source's fast path alone: the outcome when a web feed answers that nothing is new
+    (the usual case), else None. The window asks this before starting a sync process."""
+    source = _source(db, source_id)
+    if _quick_unchanged(db, source):
+        return SyncOutcome(source_id, "unchanged", source.sequence, source.sequence)
+    return None
+
+
+def _quick_unchanged(db: Database, source: _Source) -> bool:
+    if (
+        source.kind == "http"
+        and source.sequence is not None
+        and quick_check.unchanged(source.location, source.etag)
+    ):
+        _confirm(db, source.id, source.last_success_at)
+        return True
+    return False
 
 
 @dataclass
