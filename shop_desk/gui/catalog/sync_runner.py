@@ -89,7 +89,7 @@ class SyncRunner(QObject):
 def _sync(db, source_ids, cancel):
     """A job (on a worker thread): the fast answers here, the rest in a child process.
     Returns (results in the sources' order, the ChildSync or None)."""
-    from shop_desk.catalog.sync import unchanged_quickly
+    from shop_desk.catalog.source_state import unchanged_quickly
     from shop_desk.catalog.sync_process import ChildSync
     from shop_desk.catalog.sync_sources import targets
 
