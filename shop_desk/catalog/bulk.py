@@ -29,9 +29,17 @@ from shop_desk.db.engine import Database, storage_error
 CHUNK = 500  # rows written between two looks at the clock and the gate
 TRANSACTION_BUDGET = 0.04  # seconds one bulk transaction may hold SQLite's write lock
 CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
-CHECKPOINT_PAGES = 10_000
+# The sync copies its WAL pages into the database itself, at most this often, between two
+# transactions (no turn held: a checkpoint does not need the write lock, so a checkout never
+# waits for it behind the gate, as it did when the commit ran it); the tidying finishes it.
+CHECKPOINT_EVERY_S = 2.0
 MERGE_PAGES = 16  # search index pages merged per statement
-MERGE_EVERY = 4  # transactions between two merge steps
+# Search index segments written before merging starts. One merge statement can hold the write
+# lock for seconds over a million offers (it cannot be stopped half-way), so a sync writes its
+# few hundred segments (one per transaction) unmerged and the tidying after it merges them;
+# merging starts during a sync only well before FTS5's limit of 2,000.
+MERGE_AT = 600
+INDEX_COST_S = 30e-6  # first guess of the seconds to index one new row, refined as it goes
 _MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
 _INDEX_ID_RANGE = (
     "INSERT INTO offers_fts(rowid, search_text, name_initials) "
@@ -53,11 +61,15 @@ class BulkWriter:
         self.conn: sqlite3.Connection = self._raw.driver_connection
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        # Fewer, larger checkpoints: a page changed by many transactions is copied once.
-        self.conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+        # Fewer, larger checkpoints (a page changed by many transactions is copied once), run
+        # by checkpoint() outside the transactions.
+        self.conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointed = time.perf_counter()
         self._began: float | None = None
         self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
-        self._commits = 0
+        self._pending = 0  # rows in _new_ids
+        self._index_cost = INDEX_COST_S
+        self.segments = 0  # search index segments written since the last full merge
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -93,21 +105,39 @@ class BulkWriter:
             self._new_ids[-1][1] = last
         else:
             self._new_ids.append([after, last])
+        self._pending += last - after
+
+    def wrote_segment(self) -> None:
+        """A statement changed the search index (a delete through its trigger)."""
+        self.segments += 1
 
     def commit(self) -> None:
         if self._began is None:
             return
         try:
+            started = time.perf_counter()
             for after, last in self._new_ids:
                 self.conn.execute(_INDEX_ID_RANGE, (after, last))
+            if self._pending:
+                spent = (time.perf_counter() - started) / self._pending
+                self._index_cost = (self._index_cost + spent) / 2
+            self.segments += len(self._new_ids)
             self.conn.execute("COMMIT")
         except BaseException:
             self._abandon()
             raise
         self._end()
-        self._commits += 1
-        if self._commits % MERGE_EVERY == 0:
-            self.merge_step()
+        if self.segments >= MERGE_AT and not self.merge_step():
+            self.segments = 0
+        if time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's pages into the database (PASSIVE: never waits for, nor blocks, the
+        shop's readers and writers)."""
+        self.commit()
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self._checkpointed = time.perf_counter()
 
     def rollback(self) -> None:
         if self._began is not None:
@@ -121,13 +151,13 @@ class BulkWriter:
     def _end(self) -> None:
         self._began = None
         self._new_ids = []
+        self._pending = 0
         self.gate.end_bulk()
 
     def step(self) -> None:
-        """Between two pieces of work: end the transaction if its time is up or a write waits."""
-        if self._began is not None and (
-            self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
-        ):
+        """Between two pieces of work: end the transaction if its time is up or a write waits.
+        The time includes indexing the new rows, which the commit does."""
+        if self._began is not None and self._due():
             self.commit()
 
     def merge_step(self) -> bool:
@@ -148,7 +178,8 @@ class BulkWriter:
         return more
 
     def _due(self) -> bool:
-        return self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
+        held = time.perf_counter() - self._began + self._pending * self._index_cost
+        return self.gate.wanted or held > TRANSACTION_BUDGET
 
     @contextmanager
     def durable(self) -> Iterator[sqlite3.Connection]:
@@ -193,6 +224,8 @@ def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
             f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
         )
+        if table == "offers":
+            writer.wrote_segment()
         writer.step()
     writer.commit()
 
@@ -300,6 +333,7 @@ def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResul
             "AND sku IN (SELECT value FROM json_each(?))",
             (supplier_id, sequence, json.dumps(deletes)),
         )
+        writer.wrote_segment()
     result.upserts += len(rows)
     result.deletes += len(deletes)
 
@@ -327,6 +361,7 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
             "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in restaged]),),
         )
+        writer.wrote_segment()
         conn.execute(
             "DELETE FROM offer_prices WHERE supplier_id = ? AND sequence = ? "
             "AND sku IN (SELECT value FROM json_each(?))",
@@ -406,6 +441,7 @@ def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) ->
             (supplier_id, checkpoint, CHUNK),
         ).rowcount
         purged += gone
+        writer.wrote_segment()
         writer.step()
         if gone < CHUNK:
             break

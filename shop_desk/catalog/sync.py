@@ -141,6 +141,7 @@ def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None)
         with bulk.bulk_writer(db) as writer:
             bulk.purge(writer, row.supplier_id, row.sequence, cancel)
             bulk.merge_index(writer, cancel)
+            writer.checkpoint()  # what the sync left in the WAL
         return
     while cancel is None or not cancel.is_set():
         with db.session() as session:
