@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shop_desk.catalog import quick_check
+from shop_desk.catalog.feed_tokens import token_for
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database
 from shop_desk.db.models import CatalogSource
@@ -47,7 +48,7 @@ def quick_unchanged(db: Database, source: SourceState) -> bool:
     if (
         source.kind == "http"
         and source.sequence is not None
-        and quick_check.unchanged(source.location, source.etag)
+        and quick_check.unchanged(source.location, source.etag, lambda: token_for(source.id))
     ):
         confirm(db, source.id, source.last_success_at)
         return True
