@@ -36,9 +36,10 @@ CHECKPOINT_EVERY_S = 2.0
 MERGE_PAGES = 16  # search index pages merged per statement
 # Search index segments written before merging starts. One merge statement can hold the write
 # lock for seconds over a million offers (it cannot be stopped half-way), so a sync writes its
-# few hundred segments (one per transaction) unmerged and the tidying after it merges them;
-# merging starts during a sync only well before FTS5's limit of 2,000.
-MERGE_AT = 600
+# segments (one per transaction: about a thousand for a million offers) unmerged and the
+# tidying after it merges them; merging starts during a sync only before FTS5's limit of
+# 2,000 segments comes near.
+MERGE_AT = 1_500
 INDEX_COST_S = 30e-6  # first guess of the seconds to index one new row, refined as it goes
 _MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
 _INDEX_ID_RANGE = (
@@ -69,7 +70,7 @@ class BulkWriter:
         self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
         self._pending = 0  # rows in _new_ids
         self._index_cost = INDEX_COST_S
-        self.segments = 0  # search index segments written since the last full merge
+        self.segments = index_segments(self.conn)  # kept up to date as statements write them
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -127,8 +128,9 @@ class BulkWriter:
             self._abandon()
             raise
         self._end()
-        if self.segments >= MERGE_AT and not self.merge_step():
-            self.segments = 0
+        if self.segments >= MERGE_AT:
+            self.merge_step()
+            self.segments = index_segments(self.conn)
         if time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S:
             self.checkpoint()
 
@@ -195,6 +197,33 @@ class BulkWriter:
             raise
         finally:
             self.conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def index_segments(conn: sqlite3.Connection) -> int:
+    """How many segments the search index has, from FTS5's structure record (row 10 of its
+    data table: a 4-byte cookie, in newer SQLite a 4-byte version mark, then the varints
+    number of levels and number of segments)."""
+    row = conn.execute("SELECT block FROM offers_fts_data WHERE id = 10").fetchone()
+    if row is None or len(row[0]) < 6:
+        return 0
+    block = row[0]
+    at = 8 if block[4] == 0 and block[5] == 0xFF else 4
+    _levels, at = _varint(block, at)
+    return _varint(block, at)[0]
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's varint: 7 bits a byte, high bit set while more follow (the 9th byte whole)."""
+    value = 0
+    for n in range(9):
+        byte = data[at]
+        at += 1
+        if n == 8:
+            return (value << 8) | byte, at
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value, at
 
 
 @contextmanager
