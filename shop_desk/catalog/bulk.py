@@ -1,9 +1,10 @@
 """A catalog sync's writes on SQLite: plain tuples, short transactions that give way to the shop.
 
 A BulkWriter holds one raw sqlite3 connection for a whole file. Each of its transactions begins
-only when no other write of this process waits (db.gate) and ends after TRANSACTION_BUDGET, or
-at once when a write arrives, so a checkout at the counter waits a few tens of milliseconds at
-most (CATALOG_FEED.md, client behaviour 5). Staged rows are invisible until the checkpoint
+only when no other write of this process waits (db.gate; of the window's process too when the
+sync runs in a child process, db.turns) and ends after TRANSACTION_BUDGET, or at once when a
+write arrives, so a checkout at the counter waits a few tens of milliseconds at most
+(CATALOG_FEED.md, client behaviour 5). Staged rows are invisible until the checkpoint
 moves, so their commits need not reach the disk before the switch (synchronous=NORMAL); the
 switch is written with synchronous=FULL, which makes it and everything before it durable.
 
@@ -27,19 +28,23 @@ from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
 
 CHUNK = 500  # rows written between two looks at the clock and the gate
-TRANSACTION_BUDGET = 0.04  # seconds one bulk transaction may hold SQLite's write lock
+# Seconds one bulk transaction may hold SQLite's write lock, indexing its new rows included
+# (a checkout waits at most this, plus its own commit); each transaction writes one search
+# index segment, so a shorter budget means more segments to merge (FTS5 allows 2,000).
+TRANSACTION_BUDGET = 0.06
 CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
 # The sync copies its WAL pages into the database itself, at most this often, between two
 # transactions (no turn held: a checkpoint does not need the write lock, so a checkout never
 # waits for it behind the gate, as it did when the commit ran it); the tidying finishes it.
 CHECKPOINT_EVERY_S = 2.0
 MERGE_PAGES = 16  # search index pages merged per statement
-# Search index segments written before merging starts. One merge statement can hold the write
-# lock for seconds over a million offers (it cannot be stopped half-way), so a sync writes its
-# segments (one per transaction: about a thousand for a million offers) unmerged and the
-# tidying after it merges them; merging starts during a sync only before FTS5's limit of
-# 2,000 segments comes near.
-MERGE_AT = 1_500
+# Merging keeps every level of the search index small. An FTS5 merge statement works on all
+# the segments of one level at once: with 16 it takes milliseconds, with hundreds (a sync that
+# let them pile up) seconds for each statement, holding the write lock, and merging them all
+# takes minutes. So merging starts once 16 segments exist (FTS5's 'usermerge' level size), and
+# while a merge is under way every transaction of rows is followed by one of merging.
+MERGE_AT = 16
+MERGE_SLACK = 4  # segments more before asking again when no level was ready to merge
 INDEX_COST_S = 30e-6  # first guess of the seconds to index one new row, refined as it goes
 _MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
 _INDEX_ID_RANGE = (
@@ -71,6 +76,8 @@ class BulkWriter:
         self._pending = 0  # rows in _new_ids
         self._index_cost = INDEX_COST_S
         self.segments = index_segments(self.conn)  # kept up to date as statements write them
+        self._merge_at = MERGE_AT
+        self._merging = False
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -128,9 +135,10 @@ class BulkWriter:
             self._abandon()
             raise
         self._end()
-        if self.segments >= MERGE_AT:
-            self.merge_step()
+        if self._merging or self.segments >= self._merge_at:
+            self._merging = self.merge_step()
             self.segments = index_segments(self.conn)
+            self._merge_at = max(MERGE_AT, self.segments + MERGE_SLACK)
         if time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S:
             self.checkpoint()
 
