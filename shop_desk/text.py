@@ -98,17 +98,48 @@ def validate_barcode(raw: str) -> str:
     return code
 
 
+# Each CJK character's initial, precomputed from pypinyin (tools/make_pinyin_initials.py):
+# importing pypinyin costs 0.3-0.9 s, which a catalog sync (a process of its own in the
+# window) would pay at every run. One line per range; NO_INITIAL where pypinyin has none.
+INITIALS_FILE = "pinyin/initials.txt"
+INITIALS_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
+NO_INITIAL = "-"
+
+
+@lru_cache(maxsize=1)
+def _initials_lines() -> tuple[str, ...]:
+    from shop_desk import paths
+
+    try:
+        text = (paths.resources_dir() / INITIALS_FILE).read_text(encoding="ascii")
+    except OSError:
+        return ()
+    lines = tuple(text.split("\n"))
+    return lines if len(lines) >= len(INITIALS_RANGES) else ()
+
+
+def reference_initial(ch: str) -> str:
+    """A non-ASCII character's pinyin initial as pypinyin gives it ("" if none)."""
+    pypinyin = _pinyin_module()
+    reading = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
+    return reading[0][0][:1].lower() if reading and reading[0] else ""
+
+
+def _initial(code: int) -> str:
+    lines = _initials_lines()
+    for line, (first, last) in zip(lines, INITIALS_RANGES, strict=False):
+        if first <= code <= last:
+            value = line[code - first]
+            return "" if value == NO_INITIAL else value
+    return reference_initial(chr(code))
+
+
 class _InitialTable(dict):
     """str.translate table: each character to its pinyin initial (computed once per char)."""
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch.isascii():
-            value = ch.lower() if ch.isalnum() else ""
-        else:
-            pypinyin = _pinyin_module()
-            reading = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
-            value = reading[0][0][:1].lower() if reading and reading[0] else ""
+        value = (ch.lower() if ch.isalnum() else "") if ch.isascii() else _initial(code)
         self[code] = value
         return value
 

@@ -70,6 +70,21 @@ def test_sync_then_304(sqlite_db, server, source_id):
     assert all(h.get("accept-encoding") == "identity" for h in file_requests)
 
 
+def test_a_token_protected_feed_takes_the_quick_304_path_too(sqlite_db, server, source_id):
+    server.faults.token = "secret"
+    http_transport.set_token(source_id, "secret")
+    publish([rec("A1")], SUPPLIER, server.root)
+    assert sync(sqlite_db, source_id).to_sequence == 1
+    server.faults.requests.clear()
+    assert sync(sqlite_db, source_id).status == "unchanged"
+    # Asked without the token first (an open feed never reads the keyring), then with it;
+    # both by the standard library's client (requests would add "Accept: */*").
+    ((first, plain), (second, signed)) = server.faults.requests
+    assert first == second == "feed.json"
+    assert "authorization" not in plain and signed["authorization"] == "Bearer secret"
+    assert "accept" not in signed and "if-none-match" in signed
+
+
 def test_token_is_sent_and_a_wrong_one_is_named(sqlite_db, server, source_id, monkeypatch):
     publish([rec("A1")], SUPPLIER, server.root)
     server.faults.token = "secret"

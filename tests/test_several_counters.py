@@ -143,7 +143,8 @@ def _feed(folder: Path, offers: int) -> dict[str, int]:
 
 def test_one_catalog_sync_at_a_time(shared, tmp_path):
     url, folder = shared
-    prices = _feed(tmp_path / "feed", 6000)
+    # Large enough that the first sync is still running when the second asks (a few seconds).
+    prices = _feed(tmp_path / "feed", 40_000)
     db = open_database(url=url, folder=folder)
     with db.session() as s:
         source = CatalogSource(kind="folder", name="广州批发", location=str(tmp_path / "feed"))

@@ -1,9 +1,10 @@
 """A catalog sync's writes on SQLite: plain tuples, short transactions that give way to the shop.
 
 A BulkWriter holds one raw sqlite3 connection for a whole file. Each of its transactions begins
-only when no other write of this process waits (db.gate) and ends after TRANSACTION_BUDGET, or
-at once when a write arrives, so a checkout at the counter waits a few tens of milliseconds at
-most (CATALOG_FEED.md, client behaviour 5). Staged rows are invisible until the checkpoint
+only when no other write of this process waits (db.gate; of the window's process too when the
+sync runs in a child process, db.turns) and ends after TRANSACTION_BUDGET, or at once when a
+write arrives, so a checkout at the counter waits a few tens of milliseconds at most
+(CATALOG_FEED.md, client behaviour 5). Staged rows are invisible until the checkpoint
 moves, so their commits need not reach the disk before the switch (synchronous=NORMAL); the
 switch is written with synchronous=FULL, which makes it and everything before it durable.
 
@@ -27,11 +28,24 @@ from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
 
 CHUNK = 500  # rows written between two looks at the clock and the gate
-TRANSACTION_BUDGET = 0.04  # seconds one bulk transaction may hold SQLite's write lock
+# Seconds one bulk transaction may hold SQLite's write lock, indexing its new rows included
+# (a checkout waits at most this, plus its own commit); each transaction writes one search
+# index segment, so a shorter budget means more segments to merge (FTS5 allows 2,000).
+TRANSACTION_BUDGET = 0.06
 CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
-CHECKPOINT_PAGES = 10_000
+# The sync copies its WAL pages into the database itself, at most this often, between two
+# transactions (no turn held: a checkpoint does not need the write lock, so a checkout never
+# waits for it behind the gate, as it did when the commit ran it); the tidying finishes it.
+CHECKPOINT_EVERY_S = 2.0
 MERGE_PAGES = 16  # search index pages merged per statement
-MERGE_EVERY = 4  # transactions between two merge steps
+# Merging keeps every level of the search index small. An FTS5 merge statement works on all
+# the segments of one level at once: with 16 it takes milliseconds, with hundreds (a sync that
+# let them pile up) seconds for each statement, holding the write lock, and merging them all
+# takes minutes. So merging starts once 16 segments exist (FTS5's 'usermerge' level size), and
+# while a merge is under way every transaction of rows is followed by one of merging.
+MERGE_AT = 16
+MERGE_SLACK = 4  # segments more before asking again when no level was ready to merge
+INDEX_COST_S = 30e-6  # first guess of the seconds to index one new row, refined as it goes
 _MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
 _INDEX_ID_RANGE = (
     "INSERT INTO offers_fts(rowid, search_text, name_initials) "
@@ -53,11 +67,17 @@ class BulkWriter:
         self.conn: sqlite3.Connection = self._raw.driver_connection
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        # Fewer, larger checkpoints: a page changed by many transactions is copied once.
-        self.conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+        # Fewer, larger checkpoints (a page changed by many transactions is copied once), run
+        # by checkpoint() outside the transactions.
+        self.conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointed = time.perf_counter()
         self._began: float | None = None
         self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
-        self._commits = 0
+        self._pending = 0  # rows in _new_ids
+        self._index_cost = INDEX_COST_S
+        self.segments = index_segments(self.conn)  # kept up to date as statements write them
+        self._merge_at = MERGE_AT
+        self._merging = False
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -93,21 +113,41 @@ class BulkWriter:
             self._new_ids[-1][1] = last
         else:
             self._new_ids.append([after, last])
+        self._pending += last - after
+
+    def wrote_segment(self) -> None:
+        """A statement changed the search index (a delete through its trigger)."""
+        self.segments += 1
 
     def commit(self) -> None:
         if self._began is None:
             return
         try:
+            started = time.perf_counter()
             for after, last in self._new_ids:
                 self.conn.execute(_INDEX_ID_RANGE, (after, last))
+            if self._pending:
+                spent = (time.perf_counter() - started) / self._pending
+                self._index_cost = (self._index_cost + spent) / 2
+            self.segments += len(self._new_ids)
             self.conn.execute("COMMIT")
         except BaseException:
             self._abandon()
             raise
         self._end()
-        self._commits += 1
-        if self._commits % MERGE_EVERY == 0:
-            self.merge_step()
+        if self._merging or self.segments >= self._merge_at:
+            self._merging = self.merge_step()
+            self.segments = index_segments(self.conn)
+            self._merge_at = max(MERGE_AT, self.segments + MERGE_SLACK)
+        if time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's pages into the database (PASSIVE: never waits for, nor blocks, the
+        shop's readers and writers)."""
+        self.commit()
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self._checkpointed = time.perf_counter()
 
     def rollback(self) -> None:
         if self._began is not None:
@@ -121,13 +161,13 @@ class BulkWriter:
     def _end(self) -> None:
         self._began = None
         self._new_ids = []
+        self._pending = 0
         self.gate.end_bulk()
 
     def step(self) -> None:
-        """Between two pieces of work: end the transaction if its time is up or a write waits."""
-        if self._began is not None and (
-            self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
-        ):
+        """Between two pieces of work: end the transaction if its time is up or a write waits.
+        The time includes indexing the new rows, which the commit does."""
+        if self._began is not None and self._due():
             self.commit()
 
     def merge_step(self) -> bool:
@@ -148,7 +188,8 @@ class BulkWriter:
         return more
 
     def _due(self) -> bool:
-        return self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
+        held = time.perf_counter() - self._began + self._pending * self._index_cost
+        return self.gate.wanted or held > TRANSACTION_BUDGET
 
     @contextmanager
     def durable(self) -> Iterator[sqlite3.Connection]:
@@ -164,6 +205,33 @@ class BulkWriter:
             raise
         finally:
             self.conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def index_segments(conn: sqlite3.Connection) -> int:
+    """How many segments the search index has, from FTS5's structure record (row 10 of its
+    data table: a 4-byte cookie, in newer SQLite a 4-byte version mark, then the varints
+    number of levels and number of segments)."""
+    row = conn.execute("SELECT block FROM offers_fts_data WHERE id = 10").fetchone()
+    if row is None or len(row[0]) < 6:
+        return 0
+    block = row[0]
+    at = 8 if block[4] == 0 and block[5] == 0xFF else 4
+    _levels, at = _varint(block, at)
+    return _varint(block, at)[0]
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's varint: 7 bits a byte, high bit set while more follow (the 9th byte whole)."""
+    value = 0
+    for n in range(9):
+        byte = data[at]
+        at += 1
+        if n == 8:
+            return (value << 8) | byte, at
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value, at
 
 
 @contextmanager
@@ -193,6 +261,8 @@ def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
             f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
         )
+        if table == "offers":
+            writer.wrote_segment()
         writer.step()
     writer.commit()
 
@@ -300,6 +370,7 @@ def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResul
             "AND sku IN (SELECT value FROM json_each(?))",
             (supplier_id, sequence, json.dumps(deletes)),
         )
+        writer.wrote_segment()
     result.upserts += len(rows)
     result.deletes += len(deletes)
 
@@ -327,6 +398,7 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
             "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in restaged]),),
         )
+        writer.wrote_segment()
         conn.execute(
             "DELETE FROM offer_prices WHERE supplier_id = ? AND sequence = ? "
             "AND sku IN (SELECT value FROM json_each(?))",
@@ -406,6 +478,7 @@ def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) ->
             (supplier_id, checkpoint, CHUNK),
         ).rowcount
         purged += gone
+        writer.wrote_segment()
         writer.step()
         if gone < CHUNK:
             break

@@ -4,7 +4,6 @@ host, TLS always verified, and large files resumed with Range."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
 from pathlib import Path
@@ -15,6 +14,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import TimeoutError as TimeoutStateError
 from urllib3.util.retry import Retry
 
+from shop_desk.catalog.feed_tokens import KEYRING_SERVICE, set_token, token_for  # noqa: F401 (kept here too)
 from shop_desk.catalog.manifest import FeedFile, safe_relative_path
 from shop_desk.catalog.transport import USER_AGENT, Cancelled, size_error
 from shop_desk.errors import InputError
@@ -26,7 +26,6 @@ MAX_RETRY_AFTER = 60.0  # a server asking for longer is told "later" by the owne
 RESUME_ATTEMPTS = 3
 # Small enough that a dropped connection loses little; a resume starts after the last block.
 STREAM_CHUNK = 16 << 10
-KEYRING_SERVICE = "ShopDesk"
 _sessions: dict[str, requests.Session] = {}
 _lock = threading.Lock()
 
@@ -76,27 +75,6 @@ def session_for(url: str) -> requests.Session:
             session.headers["User-Agent"] = USER_AGENT
             _sessions[host] = session
         return session
-
-
-def token_for(source_id: int | None) -> str | None:
-    if source_id is None:
-        return None
-    import keyring
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, f"feed:{source_id}")
-    except keyring.errors.KeyringError:
-        return None
-
-
-def set_token(source_id: int, token: str | None) -> None:
-    import keyring
-
-    if token:
-        keyring.set_password(KEYRING_SERVICE, f"feed:{source_id}", token)
-    else:
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, f"feed:{source_id}")
 
 
 def explain(response: requests.Response) -> InputError:

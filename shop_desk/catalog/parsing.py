@@ -42,7 +42,7 @@ def decoded_batches(
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),  # as on Windows; no fork of Qt
-        initializer=_start_worker,
+        initializer=start_worker,
         initargs=(current_language(),),
     )
     pending: deque[Future] = deque()
@@ -61,10 +61,11 @@ def decoded_batches(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _start_worker(language: str) -> None:
-    """In each worker: messages in the owner's language, and an end with the parent. A worker
-    waits on a queue that the parent's death never closes, so without this a parent killed
-    mid-sync (a crash, kill -9) would leave its workers waiting for ever."""
+def start_worker(language: str) -> None:
+    """In each worker process (and the window's sync process): messages in the owner's
+    language, and an end with the parent. A worker waits on a queue that the parent's death
+    never closes, so without this a parent killed mid-sync (a crash, kill -9) would leave its
+    workers waiting for ever."""
     set_language(language)
     parent = multiprocessing.parent_process()
     if parent is not None:

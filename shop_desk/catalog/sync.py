@@ -12,22 +12,27 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from shop_desk.catalog import apply, bulk, quick_check
+from shop_desk.catalog import apply, bulk
 from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
 from shop_desk.catalog.parsing import decoded_batches
+from shop_desk.catalog.source_state import (
+    SourceState,
+    SyncOutcome,
+    confirm,
+    quick_unchanged,
+    read_state,
+)
 from shop_desk.catalog.transport import Cancelled, FolderTransport, Transport, size_error
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.engine import Database
 from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource, SyncReport
-from shop_desk.errors import InputError, NotFoundError
+from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 from shop_desk.progress import Progress
 
@@ -36,26 +41,9 @@ MAX_REJECTS_KEPT = 1_000
 # A line of a feed is small; anything this much larger than the compressed file is a bomb.
 MAX_INFLATE_RATIO = 200
 MIN_INFLATE_LIMIT = 64 << 20
-# An unchanged feed refreshes the copy's age at most this often (the age is shown in minutes).
-CONFIRM_EVERY = timedelta(minutes=10)
 
 
-@dataclass
-class SyncOutcome:
-    source_id: int
-    status: str  # "unchanged", "updated", "cancelled"
-    from_sequence: int | None
-    to_sequence: int | None
-    files: int = 0
-    upserts: int = 0
-    deletes: int = 0
-    price_changes: int = 0
-    links: int = 0
-    rejected: list[dict] = field(default_factory=list)
-    rejected_count: int = 0
-
-
-def make_transport(source: CatalogSource | _Source) -> Transport:
+def make_transport(source: CatalogSource | SourceState) -> Transport:
     if source.kind == "folder":
         return FolderTransport(Path(source.location))
     if source.kind == "http":
@@ -75,23 +63,17 @@ def sync_source(
     work_dir: Path | None = None,
 ) -> Iterator[Progress]:
     cancel = cancel or threading.Event()
-    source = _source(db, source_id)
+    source = read_state(db, source_id)
     checkpoint, etag, confirmed = source.sequence, source.etag, source.last_success_at
     outcome = SyncOutcome(source_id, "unchanged", checkpoint, checkpoint)
     yield Progress(0, 0, tr("Checking for updates…"))
-    if (
-        transport is None
-        and source.kind == "http"
-        and checkpoint is not None
-        and quick_check.unchanged(source.location, etag)
-    ):
-        _confirm(db, source_id, confirmed)
+    if transport is None and quick_unchanged(db, source):
         return outcome
     transport = transport or make_transport(source)
     try:
         raw, new_etag = transport.get_manifest(etag if checkpoint is not None else None)
         if raw is None:
-            _confirm(db, source_id, confirmed)
+            confirm(db, source_id, confirmed)
             return outcome
         manifest = parse_manifest(raw)
         supplier_id = _prepare(db, source_id, manifest)
@@ -132,34 +114,6 @@ def sync_source(
     return outcome
 
 
-@dataclass
-class _Source:
-    id: int
-    name: str
-    kind: str
-    location: str
-    sequence: int | None
-    etag: str | None
-    last_success_at: datetime | None
-
-
-def _source(db: Database, source_id: int) -> _Source:
-    """The source's state in one plain read: when nothing changed, this is most of the work
-    (no ORM session, nothing written)."""
-    with db.engine.connect() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT id, name, kind, location, sequence, etag, last_success_at "
-            "FROM catalog_sources WHERE id = " + ("?" if db.is_sqlite else "%(id)s"),
-            (source_id,) if db.is_sqlite else {"id": source_id},
-        ).first()
-    if row is None:
-        raise NotFoundError(tr("Catalog source {id} does not exist.", id=source_id))
-    confirmed = row[6]
-    if isinstance(confirmed, str):  # SQLite hands back text
-        confirmed = datetime.fromisoformat(confirmed)
-    return _Source(*row[:6], confirmed)
-
-
 def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
     with db.session() as session:
         source = session.get(CatalogSource, source_id)
@@ -187,6 +141,7 @@ def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None)
         with bulk.bulk_writer(db) as writer:
             bulk.purge(writer, row.supplier_id, row.sequence, cancel)
             bulk.merge_index(writer, cancel)
+            writer.checkpoint()  # what the sync left in the WAL
         return
     while cancel is None or not cancel.is_set():
         with db.session() as session:
@@ -363,18 +318,6 @@ def _reject(outcome: SyncOutcome, path: str, line: int, why: str) -> None:
     outcome.rejected_count += 1
     if len(outcome.rejected) < MAX_REJECTS_KEPT:
         outcome.rejected.append({"file": path, "line": line, "why": why})
-
-
-def _confirm(db: Database, source_id: int, confirmed) -> None:
-    """The copy is current: refresh the age the owner sees only when it would show stale, so
-    checking an unchanged feed, the usual case, writes nothing."""
-    now = utcnow()
-    if confirmed is not None and now - confirmed < CONFIRM_EVERY:
-        return
-    with db.session() as session:
-        source = session.get(CatalogSource, source_id)
-        source.last_success_at = source.last_attempt_at = now
-        source.last_error = ""
 
 
 def _remember_failure(db: Database, source_id: int, message: str) -> None:

@@ -92,6 +92,9 @@ class WriteGate:
         self._cond = threading.Condition()
         self._writers = 0  # ordinary writes waiting or running
         self._bulk = 0  # bulk transactions open (a sync and the tidying after another)
+        # Bulk writers in other processes (a sync run in a child process: db.turns.Turns):
+        # told how many writes wait here, and waited for like the bulk transactions above.
+        self._peers: list = []
 
     @property
     def wanted(self) -> bool:
@@ -100,16 +103,37 @@ class WriteGate:
 
     @contextmanager
     def write(self) -> Iterator[None]:
+        # Bounded: a bulk transaction is short; a bug must not hang a checkout for good.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         with self._cond:
             self._writers += 1
-            # Bounded: a bulk transaction is short; a bug must not hang a checkout for good.
+            self._publish()
             self._cond.wait_for(lambda: self._bulk == 0, timeout=BUSY_TIMEOUT_MS / 1000)
+            peers = list(self._peers)
+        for peer in peers:
+            peer.wait_idle(deadline)
         try:
             yield
         finally:
             with self._cond:
                 self._writers -= 1
+                self._publish()
                 self._cond.notify_all()
+
+    def attach(self, peer) -> None:
+        """Take turns with a bulk writer in another process too, until detach(peer)."""
+        with self._cond:
+            self._peers.append(peer)
+            self._publish()
+
+    def detach(self, peer) -> None:
+        with self._cond:
+            if peer in self._peers:
+                self._peers.remove(peer)
+
+    def _publish(self) -> None:
+        for peer in self._peers:
+            peer.writers_waiting = self._writers
 
     def begin_bulk(self) -> None:
         """One bulk transaction's turn: given when no ordinary write waits or runs."""

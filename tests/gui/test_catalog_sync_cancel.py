@@ -37,7 +37,9 @@ def copy_of(db) -> tuple[int | None, int, set[int]]:
 
 
 def test_quitting_cancels_a_running_sync_and_keeps_the_last_copy(qtbot, ctx, tmp_path, monkeypatch):
-    monkeypatch.setattr(parsing, "IN_PROCESS_BELOW", 0)  # the worker process, as for 1M offers
+    # The syncs this test runs itself parse in worker processes, as for 1M offers (the
+    # window's sync runs in a child process of its own: catalog.sync_process).
+    monkeypatch.setattr(parsing, "IN_PROCESS_BELOW", 0)
     feed = tmp_path / "feed"
     publish(catalog(200, 5000), SUPPLIER, feed)
     with ctx.db.session() as s:

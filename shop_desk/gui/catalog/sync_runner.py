@@ -11,10 +11,13 @@ from shop_desk.progress import Progress
 
 
 class SyncRunner(QObject):
-    """Sync one source or all of them off the GUI thread; cancel keeps what was applied.
+    """Sync one source or all of them in a child process; cancel keeps what was applied.
 
-    Not on the database write lane: a sync writes in short batches of its own, so checkouts
-    at the counter slip in between (CATALOG_FEED.md, client behaviour 5).
+    The sync's Python work runs in a process of its own (catalog.sync_process), so it never
+    holds this process's interpreter lock: the window and the counter stay responsive. A web
+    feed with nothing new is answered here first, without starting a process. Not on the
+    database write lane: a sync writes in short transactions that give way to the shop's
+    writes (CATALOG_FEED.md, client behaviour 5).
     """
 
     finished = Signal(list)  # [(source name, SyncOutcome or None, error message or "")]
@@ -24,7 +27,7 @@ class SyncRunner(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self._cancel: threading.Event | None = None
-        self._tidying: threading.Event | None = None
+        self._tidying: list = []  # ChildSync processes still tidying after their report
         app = QCoreApplication.instance()
         if app is not None:
             # Closing the program cancels a running sync, so it does not wait for the end of
@@ -36,19 +39,22 @@ class SyncRunner(QObject):
         return self._cancel is not None
 
     def cancel(self) -> None:
-        for event in (self._cancel, self._tidying):
-            if event is not None:
-                event.set()
+        if self._cancel is not None:
+            self._cancel.set()
+        for child in self._tidying:
+            child.cancel()
 
     def sync(self, source_ids: list[int] | None = None) -> bool:
         """Start a sync (all active sources when None). False if one is already running."""
         if self._cancel is not None:
             return False
+        for child in self._tidying:
+            child.cancel()  # the new sync finishes any tidying first (sync._prepare)
         self._cancel = threading.Event()
         cancel, db = self._cancel, self.ctx.db
         self.running_changed.emit(True)
         self.ctx.tasks.run(
-            lambda: _sync_all(db, source_ids, cancel),
+            lambda: _sync(db, source_ids, cancel),
             self._done,
             self._failed,
             self._progress,
@@ -58,74 +64,45 @@ class SyncRunner(QObject):
     def _progress(self, progress: Progress) -> None:
         self.ctx.events.progress.emit(progress.done, progress.total, progress.message)
 
-    def _done(self, results: list) -> None:
-        cancel, self._cancel = self._cancel, None
+    def _done(self, answer: tuple) -> None:
+        results, child = answer
+        self._cancel = None
         self.ctx.events.progress.emit(-1, 0, "")
         self.running_changed.emit(False)
         self.ctx.events.catalog_changed.emit()
         self.finished.emit(results)
-        updated = [outcome.source_id for _n, outcome, _e in results if _changed(outcome)]
-        if updated and cancel is not None and not cancel.is_set():
-            # Housekeeping after the owner has the new copy; quitting cancels it too.
-            self._tidying = cancel
-            db = self.ctx.db
-            self.ctx.tasks.run(lambda: _tidy_all(db, updated, cancel), self._tidied, self._tidied)
+        if child is not None:
+            # The child tidies after its report; quitting cancels that too.
+            self._tidying.append(child)
+            self.ctx.tasks.run(
+                child.finish, lambda _r: self._tidied(child), lambda _e: self._tidied(child)
+            )
 
-    def _tidied(self, _result=None) -> None:
-        self._tidying = None
+    def _tidied(self, child) -> None:
+        if child in self._tidying:
+            self._tidying.remove(child)
 
     def _failed(self, error: BaseException) -> None:
-        self._done([("", None, str(error))])
+        self._done(([("", None, str(error))], None))
 
 
-def _sync_all(db, source_ids, cancel):
-    """A job: each source in turn; one failing source does not stop the others."""
-    from sqlalchemy import select
+def _sync(db, source_ids, cancel):
+    """A job (on a worker thread): the fast answers here, the rest in a child process.
+    Returns (results in the sources' order, the ChildSync or None)."""
+    from shop_desk.catalog.source_state import unchanged_quickly
+    from shop_desk.catalog.sync_process import ChildSync
+    from shop_desk.catalog.sync_sources import targets
 
-    from shop_desk.catalog.pricelist_source import sync_price_list
-    from shop_desk.catalog.sync import sync_source
-    from shop_desk.db.models import CatalogSource
-    from shop_desk.errors import ShopDeskError
-
-    with db.session(write=False) as session:
-        stmt = select(CatalogSource.id, CatalogSource.name, CatalogSource.kind).where(
-            CatalogSource.active.is_(True)
-        )
-        if source_ids is not None:
-            stmt = stmt.where(CatalogSource.id.in_(source_ids))
-        targets = session.execute(stmt.order_by(CatalogSource.name)).all()
-    results = []
-    for source_id, name, kind in targets:
-        if cancel.is_set():
-            break
-        job = (
-            sync_price_list(db, source_id, cancel=cancel)
-            if kind == "pricelist"
-            else sync_source(db, source_id, cancel=cancel)
-        )
-        try:
-            outcome = yield from _relabel(job, name)
-            results.append((name, outcome, ""))
-        except ShopDeskError as exc:
-            results.append((name, None, str(exc)))
-    return results
-
-
-def _changed(outcome) -> bool:
-    return outcome is not None and outcome.status != "unchanged"
-
-
-def _tidy_all(db, source_ids: list[int], cancel: threading.Event) -> None:
-    from shop_desk.catalog.sync import tidy
-
-    for source_id in source_ids:
-        tidy(db, source_id, cancel=cancel)
-
-
-def _relabel(job, name: str):
-    try:
-        while True:
-            progress = next(job)
-            yield Progress(progress.done, progress.total, f"{name}: {progress.message}")
-    except StopIteration as stop:
-        return stop.value
+    sources = targets(db, source_ids)
+    answered = {}
+    for source_id, name, kind in sources:
+        if kind == "http" and not cancel.is_set():
+            outcome = unchanged_quickly(db, source_id)
+            if outcome is not None:
+                answered[source_id] = (name, outcome, "")
+    rest = [source for source in sources if source[0] not in answered]
+    if not rest or cancel.is_set():
+        return [answered[s[0]] for s in sources if s[0] in answered], None
+    child = ChildSync(db, rest)
+    from_child = yield from child.run(cancel)
+    return [*answered.values(), *from_child], child
