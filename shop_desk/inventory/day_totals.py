@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from shop_desk.db.models import SALES_ROW, DailyTotal
+from shop_desk.db.upsert import SALE_FIGURES, adding_upsert
 
 # The sums of the summary's sales rows per day, first..last (both included). Plain SQL with
 # named parameters: the benchmark builder runs it through sqlite3 too.
@@ -29,22 +30,8 @@ FILL_DAYS = (
 
 @cache
 def totals_upsert(dialect: str):
-    """INSERT .. ON CONFLICT that adds a sale's figures to its day (built once per dialect)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    table = DailyTotal.__table__
-    stmt = upsert(table)
-    new = stmt.excluded
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.day],
-        set_={
-            "units_sold": table.c.units_sold + new.units_sold,
-            "revenue_fen": table.c.revenue_fen + new.revenue_fen,
-            "cost_fen": table.c.cost_fen + new.cost_fen,
-        },
-    )
+    """Adds a sale's figures to its day (built once per dialect)."""
+    return adding_upsert(dialect, DailyTotal.__table__, keys=("day",), added=SALE_FIGURES)
 
 
 def add_to_day(conn: Connection, day: date, rows: list[dict]) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.models import DailySummary, Lot, Product, StockMove
+from shop_desk.db.upsert import SALE_FIGURES, adding_upsert
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 from shop_desk.inventory.day_totals import add_to_day
@@ -202,25 +203,13 @@ def summary_delta(kind: str, qty: int, value_fen: int, revenue_fen: int) -> tupl
 
 @cache
 def summary_upsert(dialect: str):
-    """INSERT .. ON CONFLICT that adds one move's figures to its day (built once per dialect:
-    building it per move cost more than running it)."""
-    # Imported on first use: the PostgreSQL dialect costs start-up time on a SQLite shop.
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    table = DailySummary.__table__
-    stmt = upsert(table)
-    new = stmt.excluded
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.product_id, table.c.day],
-        set_={
-            "units_sold": table.c.units_sold + new.units_sold,
-            "revenue_fen": table.c.revenue_fen + new.revenue_fen,
-            "cost_fen": table.c.cost_fen + new.cost_fen,
-            "closing_on_hand": new.closing_on_hand,
-            "out_of_stock": new.out_of_stock,
-        },
+    """Adds one move's figures to its product's day (built once per dialect)."""
+    return adding_upsert(
+        dialect,
+        DailySummary.__table__,
+        keys=("product_id", "day"),
+        added=SALE_FIGURES,
+        replaced=("closing_on_hand", "out_of_stock"),
     )
 
 
