@@ -70,9 +70,18 @@ class Nginx:
         return f"http://127.0.0.1:{self.port}/"
 
     def log(self) -> list[list[str]]:
+        """The access log once it has settled: nginx writes a request's line after the
+        response has gone out, so a client that reads at once can miss the last one (seen
+        on a loaded machine)."""
         path = self.work / "access.log"
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        return [line.split(" ", 2) for line in text.splitlines()]
+        text, deadline = None, time.monotonic() + 3
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = path.read_text(encoding="utf-8") if path.exists() else ""
+            if now == text:
+                break
+            text = now
+        return [line.split(" ", 2) for line in (text or "").splitlines()]
 
     def stop(self) -> None:
         self.process.terminate()
