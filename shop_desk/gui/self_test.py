@@ -129,11 +129,44 @@ def _sell_once(app: QApplication, folder: Path, hook) -> None:
             check(hook.count == 0, f"an error was raised:\n{hook.last_details}")
             _check_stock(db, product_id, code)
             _check_search_and_backup(db, product_id, folder)
+            _sync_in_a_child(db, folder)
         finally:
             window.close()
             ctx.tasks.shutdown()
     finally:
         db.dispose()
+
+
+def _sync_in_a_child(db, folder: Path) -> None:
+    """A catalog sync as the window runs it: in a child process (spawn). In the bundle this
+    is what proves multiprocessing.freeze_support() and the frozen child's imports work."""
+    from sqlalchemy import text
+
+    from shop_desk.catalog.manifest import SupplierInfo
+    from shop_desk.catalog.publisher import publish
+    from shop_desk.catalog.records import OfferRecord
+    from shop_desk.catalog.sync_process import ChildSync
+    from shop_desk.db.models import CatalogSource
+    from shop_desk.progress import run_job
+
+    feed = folder / "自检货源"
+    offers = [
+        OfferRecord(sku=f"T{i:03d}", name=f"自检饮料 {i} 号", pack_size=12, tiers=((1, 3600),))
+        for i in range(20)
+    ]
+    publish(offers, SupplierInfo(code="selftest", name="自检批发部"), feed)
+    with db.session() as session:
+        source = CatalogSource(kind="folder", name="自检批发部", location=str(feed))
+        session.add(source)
+        session.flush()
+        source_id = source.id
+    child = ChildSync(db, [(source_id, "自检批发部", "folder")])
+    ((_name, outcome, error),) = run_job(child.run())
+    child.finish()
+    check(outcome is not None, f"the catalog sync in a child process failed: {error}")
+    with db.read() as session:
+        count = session.scalar(text("SELECT count(*) FROM current_offers"))
+    check(count == len(offers), f"the child's sync left {count} offers, not {len(offers)}")
 
 
 def _stock_one_product(db) -> tuple[int, str]:
