@@ -2,7 +2,7 @@
 
 shop-desk                      open the window (the embedded SQLite shop)
 shop-desk --demo               open the demo shop (generated on first use)
-shop-desk --self-test          start the real window offscreen, sell once, exit 0
+shop-desk --self-test          start the real window offscreen, sell once, sync a catalog, exit 0
 shop-desk products import F    import products from CSV/XLSX (preview, then all-or-nothing)
 shop-desk products export F    export products to CSV/XLSX
 shop-desk sales import F       import daily sales history from another till
