@@ -4,24 +4,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from shop_desk.db.engine import open_database
 from shop_desk.inventory.stock import receive_stock
 from tests.factories import make_product
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SHOP_DESK_HOME": str(home), "SHOP_DESK_LANGUAGE": "en"}
-    return subprocess.run(
-        [sys.executable, "-m", "shop_desk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+from tests.helpers.cli import cli
 
 
 @pytest.fixture

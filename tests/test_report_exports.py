@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +14,7 @@ from shop_desk.db.engine import open_database
 from shop_desk.errors import InputError
 from shop_desk.reports import REPORTS, Period, ReportParams, run_report
 from shop_desk.reports.xlsx import write_xlsx
+from tests.helpers.cli import cli
 from tests.pdf_check import read_pdf
 from tests.report_shop import T, build
 
@@ -82,17 +79,6 @@ def test_cli_names_match_the_reports():
 
 
 # --- the CLI, as a user runs it -----------------------------------------------------------
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SHOP_DESK_HOME": str(home), "SHOP_DESK_LANGUAGE": "en"}
-    return subprocess.run(
-        [sys.executable, "-m", "shop_desk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
 
 
 @pytest.fixture
