@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog.decode import PRICE, ROW_COLUMNS, row_of
@@ -161,30 +161,11 @@ def stage_batch(
                 }
             )
     if new_rows:
-        after = _max_offer_id(session)
         session.execute(insert(OFFERS), new_rows)
-        index_new_rows(session, after)
     if prices:
         session.execute(insert(PRICES), prices)
         result.price_changes = len(prices)
     return result
-
-
-def index_new_rows(session: Session, after_id: int) -> None:
-    """Add offers inserted after `after_id` to the search index (SQLite only)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    session.execute(text(INDEX_NEW_ROWS), {"after": after_id})
-
-
-INDEX_NEW_ROWS = (
-    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-    "SELECT id, search_text, name_initials FROM offers WHERE id > :after"
-)
-
-
-def _max_offer_id(session: Session) -> int:
-    return session.scalar(select(func.coalesce(func.max(OFFERS.c.id), 0)))
 
 
 def has_offers(session: Session, supplier_id: int) -> bool:

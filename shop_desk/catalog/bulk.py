@@ -9,7 +9,8 @@ moves, so their commits need not reach the disk before the switch (synchronous=N
 switch is written with synchronous=FULL, which makes it and everything before it durable.
 
 The steps mirror catalog.apply (which serves PostgreSQL): recover, stage, close_missing,
-switch, purge, and merging the search index.
+switch, purge. The offers' search index is another file (catalog/search_index.py), written
+outside these transactions.
 """
 
 from __future__ import annotations
@@ -28,38 +29,18 @@ from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
 
 CHUNK = 500  # rows written between two looks at the clock and the gate
-# Seconds one bulk transaction may hold SQLite's write lock, indexing its new rows included
-# (a checkout waits at most this, plus its own commit); each transaction writes one search
-# index segment, so a shorter budget means more segments to merge (FTS5 allows 2,000).
+# Seconds one bulk transaction may hold SQLite's write lock (a checkout waits at most this,
+# plus its own commit).
 TRANSACTION_BUDGET = 0.06
 CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
 # The sync copies its WAL pages into the database itself, at most this often, between two
 # transactions (no turn held: a checkpoint does not need the write lock, so a checkout never
 # waits for it behind the gate, as it did when the commit ran it); the tidying finishes it.
 CHECKPOINT_EVERY_S = 2.0
-MERGE_PAGES = 16  # search index pages merged per statement
-# Merging keeps every level of the search index small. An FTS5 merge statement works on all
-# the segments of one level at once: with 16 it takes milliseconds, with hundreds (a sync that
-# let them pile up) seconds for each statement, holding the write lock, and merging them all
-# takes minutes. So merging starts once 16 segments exist (FTS5's 'usermerge' level size), and
-# while a merge is under way every transaction of rows is followed by one of merging.
-MERGE_AT = 16
-MERGE_SLACK = 4  # segments more before asking again when no level was ready to merge
-INDEX_COST_S = 30e-6  # first guess of the seconds to index one new row, refined as it goes
-_MERGE = "INSERT INTO offers_fts(offers_fts, rank) VALUES ('merge', ?)"
-_INDEX_ID_RANGE = (
-    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-    "SELECT id, search_text, name_initials FROM offers WHERE id > ? AND id <= ?"
-)
 
 
 class BulkWriter:
-    """Short write transactions on one connection; `with` closes it (rolling back on error).
-
-    FTS5 writes a segment of its index for every statement that changes it, and refuses more
-    than 2,000 segments: so new rows are indexed once per transaction (inserted() notes
-    them), deletions are single statements, and every few transactions a short merge step
-    keeps the segments few (automatic merging is off: no insert pays for a long merge)."""
+    """Short write transactions on one connection; `with` closes it (rolling back on error)."""
 
     def __init__(self, db: Database) -> None:
         self.gate = db.gate
@@ -72,12 +53,6 @@ class BulkWriter:
         self.conn.execute("PRAGMA wal_autocheckpoint=0")
         self._checkpointed = time.perf_counter()
         self._began: float | None = None
-        self._new_ids: list[list[int]] = []  # (after, last] id ranges not yet indexed
-        self._pending = 0  # rows in _new_ids
-        self._index_cost = INDEX_COST_S
-        self.segments = index_segments(self.conn)  # kept up to date as statements write them
-        self._merge_at = MERGE_AT
-        self._merging = False
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -105,40 +80,15 @@ class BulkWriter:
             raise
         self._began = time.perf_counter()
 
-    def inserted(self, after: int, last: int) -> None:
-        """Offers with after < id <= last were inserted in this transaction: index them."""
-        if last <= after:
-            return
-        if self._new_ids and self._new_ids[-1][1] == after:
-            self._new_ids[-1][1] = last
-        else:
-            self._new_ids.append([after, last])
-        self._pending += last - after
-
-    def wrote_segment(self) -> None:
-        """A statement changed the search index (a delete through its trigger)."""
-        self.segments += 1
-
     def commit(self) -> None:
         if self._began is None:
             return
         try:
-            started = time.perf_counter()
-            for after, last in self._new_ids:
-                self.conn.execute(_INDEX_ID_RANGE, (after, last))
-            if self._pending:
-                spent = (time.perf_counter() - started) / self._pending
-                self._index_cost = (self._index_cost + spent) / 2
-            self.segments += len(self._new_ids)
             self.conn.execute("COMMIT")
         except BaseException:
             self._abandon()
             raise
         self._end()
-        if self._merging or self.segments >= self._merge_at:
-            self._merging = self.merge_step()
-            self.segments = index_segments(self.conn)
-            self._merge_at = max(MERGE_AT, self.segments + MERGE_SLACK)
         if time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S:
             self.checkpoint()
 
@@ -160,36 +110,15 @@ class BulkWriter:
 
     def _end(self) -> None:
         self._began = None
-        self._new_ids = []
-        self._pending = 0
         self.gate.end_bulk()
 
     def step(self) -> None:
-        """Between two pieces of work: end the transaction if its time is up or a write waits.
-        The time includes indexing the new rows, which the commit does."""
+        """Between two pieces of work: end the transaction if its time is up or a write waits."""
         if self._began is not None and self._due():
             self.commit()
 
-    def merge_step(self) -> bool:
-        """Merge search index segments for one transaction's time; True if more is left."""
-        self.begin()
-        more = True
-        try:
-            while more and not self._due():
-                before = self.conn.total_changes
-                self.conn.execute(_MERGE, (MERGE_PAGES,))
-                more = self.conn.total_changes - before > 1
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self._abandon()
-            raise
-        finally:
-            self._end()
-        return more
-
     def _due(self) -> bool:
-        held = time.perf_counter() - self._began + self._pending * self._index_cost
-        return self.gate.wanted or held > TRANSACTION_BUDGET
+        return self.gate.wanted or time.perf_counter() - self._began > TRANSACTION_BUDGET
 
     @contextmanager
     def durable(self) -> Iterator[sqlite3.Connection]:
@@ -207,33 +136,6 @@ class BulkWriter:
             self.conn.execute("PRAGMA synchronous=NORMAL")
 
 
-def index_segments(conn: sqlite3.Connection) -> int:
-    """How many segments the search index has, from FTS5's structure record (row 10 of its
-    data table: a 4-byte cookie, in newer SQLite a 4-byte version mark, then the varints
-    number of levels and number of segments)."""
-    row = conn.execute("SELECT block FROM offers_fts_data WHERE id = 10").fetchone()
-    if row is None or len(row[0]) < 6:
-        return 0
-    block = row[0]
-    at = 8 if block[4] == 0 and block[5] == 0xFF else 4
-    _levels, at = _varint(block, at)
-    return _varint(block, at)[0]
-
-
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    """SQLite's varint: 7 bits a byte, high bit set while more follow (the 9th byte whole)."""
-    value = 0
-    for n in range(9):
-        byte = data[at]
-        at += 1
-        if n == 8:
-            return (value << 8) | byte, at
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            break
-    return value, at
-
-
 @contextmanager
 def bulk_writer(db: Database) -> Iterator[BulkWriter]:
     """A BulkWriter whose driver errors become the owner's sentences (disk full, locked…)."""
@@ -244,10 +146,6 @@ def bulk_writer(db: Database) -> Iterator[BulkWriter]:
         raise storage_error(exc) from exc
 
 
-def _max_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(id), 0) FROM offers").fetchone()[0]
-
-
 def _ids(conn: sqlite3.Connection, sql: str, params: tuple) -> list[tuple[int]]:
     return conn.execute(sql, params).fetchall()
 
@@ -255,14 +153,10 @@ def _ids(conn: sqlite3.Connection, sql: str, params: tuple) -> list[tuple[int]]:
 def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
     for start in range(0, len(ids), CHUNK):
         writer.begin()
-        # One statement: the search index's delete trigger then writes one segment, not one
-        # per row.
         writer.conn.execute(
             f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
         )
-        if table == "offers":
-            writer.wrote_segment()
         writer.step()
     writer.commit()
 
@@ -360,17 +254,14 @@ def stage(
 def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
     conn = writer.conn
     rows = [row for _, row in piece if row is not None]
-    after = _max_id(conn)
     conn.executemany(_insert_fresh_sql(supplier_id, sequence, today), rows)
-    writer.inserted(after, _max_id(conn))
     deletes = [sku for sku, row in piece if row is None]
-    if deletes:  # SKUs staged by an earlier batch of this file (and indexed with it)
+    if deletes:  # SKUs staged by an earlier batch of this file
         conn.execute(
             "DELETE FROM offers WHERE supplier_id = ? AND valid_from = ? "
             "AND sku IN (SELECT value FROM json_each(?))",
             (supplier_id, sequence, json.dumps(deletes)),
         )
-        writer.wrote_segment()
     result.upserts += len(rows)
     result.deletes += len(deletes)
 
@@ -392,13 +283,10 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
         else:
             restaged.append((row_id,))
     if restaged:  # a later batch of the same file states these SKUs again
-        writer.commit()  # their rows are indexed now, so the delete trigger can unindex them
-        writer.begin()
         conn.execute(
             "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in restaged]),),
         )
-        writer.wrote_segment()
         conn.execute(
             "DELETE FROM offer_prices WHERE supplier_id = ? AND sequence = ? "
             "AND sku IN (SELECT value FROM json_each(?))",
@@ -418,9 +306,7 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
         rows.append((supplier_id, sequence, *row, old[2] if old else day))
         if old is not None and old[1] != row[PRICE]:
             prices.append((supplier_id, sku, sequence, day, row[PRICE], old[1]))
-    after = _max_id(conn)
     conn.executemany(_INSERT_CHANGED, rows)
-    writer.inserted(after, _max_id(conn))
     conn.executemany(_INSERT_PRICE, prices)
     result.upserts += len(rows)
     result.price_changes += len(prices)
@@ -478,16 +364,8 @@ def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) ->
             (supplier_id, checkpoint, CHUNK),
         ).rowcount
         purged += gone
-        writer.wrote_segment()
         writer.step()
         if gone < CHUNK:
             break
     writer.commit()
     return purged
-
-
-def merge_index(writer: BulkWriter, cancel=None) -> None:
-    """Finish merging the search index's segments, in short steps."""
-    writer.commit()
-    while (cancel is None or not cancel.is_set()) and writer.merge_step():
-        pass

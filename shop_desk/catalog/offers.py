@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, column, exists, func, literal_column, or_, select, table, text
+from sqlalchemy import Select, and_, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog import search
@@ -68,7 +68,7 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _query(term: str, dialect: str = "sqlite") -> Select:
+def _query(term: str, dialect: str = "sqlite", session: Session | None = None) -> Select:
     """Current offers matching every word of `term` (any order; search.find is the fast
     first page on SQLite)."""
     stmt = select(
@@ -80,17 +80,23 @@ def _query(term: str, dialect: str = "sqlite") -> Select:
     term = normalize(term).lower()
     if not term:
         return stmt
-    if dialect == "sqlite":
+    if dialect == "sqlite" and session is not None:
         query = search.parse(term)
-        for i, phrase in enumerate(query.phrases):
-            stmt = stmt.where(CO.id.in_(_fts_rowids(phrase, f"p{i}")))
-        for i, word in enumerate(query.words):
+        for phrase, spaced in zip(query.phrases, query.spaced, strict=True):
+            name = "%" + _escape(spaced.replace(" ", "")) + "%"
+            scanned = func.lower(CO.name).like(name, escape="\\")
+            stmt = stmt.where(_indexed_or(session, phrase, scanned))
+        for word in query.words:
             prefix = _escape(word) + "%"
+            scanned = or_(
+                CO.name_initials.like(prefix, escape="\\"),
+                func.lower(CO.name).like("%" + _escape(word) + "%", escape="\\"),
+            )
             stmt = stmt.where(
                 or_(
                     CO.gtin.like(prefix, escape="\\"),
                     CO.sku.like(prefix, escape="\\"),
-                    CO.id.in_(_fts_rowids(f'"{word}"*', f"w{i}")),
+                    _indexed_or(session, f'"{word}"*', scanned),
                 )
             )
         return stmt
@@ -106,11 +112,22 @@ def _query(term: str, dialect: str = "sqlite") -> Select:
     )
 
 
-def _fts_rowids(expression: str, name: str):
-    return (
-        select(literal_column("rowid"))
-        .select_from(text("offers_fts"))
-        .where(text(f"offers_fts MATCH :{name}").bindparams(**{name: expression}))
+def _indexed_or(session: Session, fts: str, scanned):
+    """Offers the search index finds for `fts`, and, among those it does not cover, those
+    matching `scanned` (a SQL condition: all of them while the index is being rebuilt)."""
+    found = search.all_indexed(session, fts)
+    if found is None:
+        return scanned
+    ids, indexed_to, stale = found
+    return or_(
+        CO.id.in_(_json_values(ids)),
+        and_(or_(CO.id > indexed_to, CO.id.in_(_json_values(stale))), scanned),
+    )
+
+
+def _json_values(ids: list[int]):
+    return select(literal_column("value")).select_from(
+        func.json_each(json.dumps(ids)).table_valued("value")
     )
 
 
@@ -135,7 +152,8 @@ def search_offers(
         filters = search.Filters(source_id, linked, since)
         rows = search.find(session, query, filters, limit, offset)
     else:
-        stmt = _filtered(_query(query, dialect), source_id, linked, new_within_days, today)
+        stmt = _query(query, dialect, session)
+        stmt = _filtered(stmt, source_id, linked, new_within_days, today)
         if sort is None:
             stmt = stmt.order_by(CO.supplier_id, CO.sku)
         else:
@@ -155,7 +173,8 @@ def count_offers(
     new_within_days: int | None = None,
     today: date | None = None,
 ) -> int:
-    stmt = _filtered(_query(query, _dialect(session)), source_id, linked, new_within_days, today)
+    stmt = _query(query, _dialect(session), session)
+    stmt = _filtered(stmt, source_id, linked, new_within_days, today)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 

@@ -8,17 +8,35 @@ the SKU (B-tree range scans). The other words of the query, the current-copy rul
 page's filters are checked on the rows the driver yields. Results come in match order
 (relevance): sorting a million matches by a column is what an explicit sort asks for, not
 what typing does.
+
+The FTS5 index lives in a file of its own (catalog/search_index.py), read on a connection of
+its own: it yields offer ids in order, a chunk at a time, and the offers are read by id from
+the shop's database. What the index does not cover yet (offers above its `indexed_to`, those
+renamed or deleted since it read the log; all of them while a missing or damaged index is
+rebuilt in the background) is found by scanning, so search is never wrong, only slower.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from shop_desk.catalog import search_index
 from shop_desk.text import normalize, search_tokens
+
+log = logging.getLogger(__name__)
+FIRST_CHUNK = 200  # ids asked of the index at first; each further ask four times as many
+MAX_CHUNK = 20_000
+MAX_STALE = 50_000  # more ids logged but not yet re-indexed: the index is not used
+REINDEX_TAIL = 20_000  # offers above what the index covers before a search asks a catch-up
 
 COLUMNS = (
     "o.id, o.supplier_id, o.sku, o.gtin, o.name, o.category, o.pack_size, o.pack_name, "
@@ -36,10 +54,11 @@ CURRENT = (
 class Query:
     phrases: list[str]  # FTS5 phrases of Chinese (or mixed) words
     words: list[str]  # Latin words and numbers: prefixes
+    spaced: list[str] = field(default_factory=list)  # each phrase's tokens, space-separated
 
 
 def parse(term: str) -> Query:
-    phrases, words = [], []
+    phrases, words, spaced = [], [], []
     for word in normalize(term).lower().split():
         tokens = search_tokens(word)
         if not tokens:
@@ -48,7 +67,8 @@ def parse(term: str) -> Query:
             words.append(tokens[0])
         else:
             phrases.append('search_text : "' + " ".join(tokens) + '"')
-    return Query(phrases, words)
+            spaced.append(" ".join(tokens))
+    return Query(phrases, words, spaced)
 
 
 @dataclass
@@ -93,6 +113,12 @@ def _after(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+def _phrase_check(spaced: str, key: str, params: dict) -> str:
+    """A row's tokens hold the phrase (what the index's phrase query finds, by scanning)."""
+    params[key] = "% " + _escape(spaced) + " %"
+    return f"(' ' || o.search_text || ' ') LIKE :{key} ESCAPE '\\'"
+
+
 def find(session: Session, term: str, filters: Filters, limit: int, offset: int) -> list:
     """Rows of current offers matching `term`, in match order."""
     query = parse(term)
@@ -100,32 +126,175 @@ def find(session: Session, term: str, filters: Filters, limit: int, offset: int)
         return []
     wanted = offset + limit
     params: dict = {"n": wanted}
+    index = open_index(session)
     if query.phrases:
         checks = [_word_check(w, f"w{i}", params) for i, w in enumerate(query.words)]
-        params["fts"] = " AND ".join(query.phrases)
-        rows = _run(session, _fts_driver(checks + filters.sql(params)), params)
+        checks += filters.sql(params)
+        matched = [_phrase_check(p, f"p{i}", params) for i, p in enumerate(query.spaced)]
+        rows = _indexed(session, index, " AND ".join(query.phrases), matched, checks, params)
         return rows[offset:]
     first, rest = query.words[0], query.words[1:]
     checks = [_word_check(w, f"w{i}", params) for i, w in enumerate(rest)]
     checks += filters.sql(params)
     params.update(lo=first, hi=_after(first), up=first.upper(), uphi=_after(first.upper()))
-    params["fts"] = f'"{first}"*'
-    drivers = [_fts_driver(checks)]  # initials or a word of the name
+    seen: set[int] = set()
+    rows: list = []
+
+    def add(found: list) -> bool:
+        for row in found:
+            if row.id not in seen:
+                seen.add(row.id)
+                rows.append(row)
+        return len(rows) >= wanted
+
+    # initials or a word of the name
+    if add(
+        _indexed(session, index, f'"{first}"*', [_word_check(first, "f", params)], checks, params)
+    ):
+        return rows[offset:wanted]
+    drivers = []
     if first.isdigit():
         drivers.append(_range_driver("o.gtin", "ix_offers_gtin", checks))
     drivers.append(_sku_driver(checks, "lo", "hi"))
     if first.upper() != first:
         drivers.append(_sku_driver(checks, "up", "uphi"))
-    seen: set[int] = set()
-    rows: list = []
     for sql in drivers:
-        for row in _run(session, sql, params):
-            if row.id not in seen:
-                seen.add(row.id)
-                rows.append(row)
-        if len(rows) >= wanted:
+        if add(_run(session, sql, params)):
             break
     return rows[offset:wanted]
+
+
+# ---- the index file -----------------------------------------------------------------------
+
+_readers = threading.local()  # per thread: {index file: sqlite3 connection}
+
+
+@dataclass
+class IndexView:
+    conn: sqlite3.Connection
+    indexed_to: int  # offers up to this id are in the index, except
+    stale: list[int]  # these (renamed or deleted since the index read the log)
+
+
+def open_index(session: Session) -> IndexView | None:
+    """The current index file, or None (then everything is scanned) while it is missing,
+    damaged or far behind; a background thread then rebuilds it or catches it up."""
+    shop = Path(session.get_bind().url.database)
+    generation = session.execute(text("SELECT generation FROM search_index WHERE id = 1"))
+    path = search_index.file_for(shop, generation.scalar() or 0)
+    conns = getattr(_readers, "conns", None)
+    if conns is None:
+        conns = _readers.conns = {}
+    for old in [p for p in conns if p.parent == path.parent and p != path]:
+        conns.pop(old).close()  # an older generation: let it be deleted
+    try:
+        if not path.exists():
+            raise search_index.IndexBroken("missing")
+        conn = conns.get(path)
+        if conn is None:
+            conn = conns[path] = sqlite3.connect(path, check_same_thread=False)
+        meta = search_index.read_meta(conn)
+    except (search_index.IndexBroken, sqlite3.DatabaseError) as exc:
+        _drop_reader(path)
+        log.info("search index %s unusable (%s): scanning meanwhile", path, exc)
+        search_index.rebuild_in_background(shop)
+        return None
+    stale = [
+        r[0]
+        for r in session.execute(
+            text("SELECT offer_id FROM offers_reindex WHERE seq > :s LIMIT :n"),
+            {"s": meta["logged_to"], "n": MAX_STALE + 1},
+        )
+    ]
+    newest = session.execute(text("SELECT coalesce(max(id), 0) FROM offers")).scalar()
+    if len(stale) > MAX_STALE or newest - meta["indexed_to"] > REINDEX_TAIL:
+        search_index.rebuild_in_background(shop)  # a catch-up, unless the file is broken
+    if len(stale) > MAX_STALE:
+        return None
+    return IndexView(conn, meta["indexed_to"], stale)
+
+
+def _drop_reader(path: Path) -> None:
+    conn = getattr(_readers, "conns", {}).pop(path, None)
+    if conn is not None:
+        conn.close()
+
+
+def all_indexed(session: Session, fts: str) -> tuple[list[int], int, list[int]] | None:
+    """Every id the index yields for `fts` (stale ones left out), the last id it covers and
+    the stale ids; None without a usable index. For counting and sorting all matches."""
+    index = open_index(session)
+    if index is None:
+        return None
+    try:
+        ids = _index_ids(index, fts, 0, -1)
+    except sqlite3.DatabaseError:
+        return None
+    if index.stale:
+        stale = set(index.stale)
+        ids = [i for i in ids if i not in stale]
+    return ids, index.indexed_to, index.stale
+
+
+def _index_ids(index: IndexView, fts: str, after: int, chunk: int) -> list[int]:
+    return [
+        r[0]
+        for r in index.conn.execute(
+            "SELECT rowid FROM offers_fts WHERE offers_fts MATCH ? AND rowid > ? "
+            "AND rowid <= ? ORDER BY rowid LIMIT ?",
+            (fts, after, index.indexed_to, chunk),
+        )
+    ]
+
+
+def _indexed(
+    session: Session,
+    index: IndexView | None,
+    fts: str,
+    matched: list[str],
+    checks: list[str],
+    params: dict,
+) -> list:
+    """Rows matching the FTS5 expression `fts` (`matched`: the same as SQL conditions, for
+    what the index does not cover), in id order, up to params["n"]."""
+    wanted = params["n"]
+    rows: list = []
+    scan_from = 0
+    if index is not None:
+        try:
+            rows = _from_index(session, index, fts, checks, params)
+            scan_from = index.indexed_to
+        except sqlite3.DatabaseError as exc:  # damaged while in use: scan, and rebuild
+            log.warning("search index failed (%s): scanning", exc)
+            _drop_reader(Path(session.get_bind().url.database))
+            search_index.rebuild_in_background(Path(session.get_bind().url.database))
+            rows = []
+        if index.stale and len(rows) < wanted:
+            params["stale"] = json.dumps(index.stale)
+            rows += _run(session, _stale_driver(matched + checks), {**params, "n": wanted})
+    if len(rows) < wanted:
+        scan = {**params, "n": wanted - len(rows), "scan_from": scan_from}
+        rows += _run(session, _scan_driver(matched + checks), scan)
+    return rows[:wanted]
+
+
+def _from_index(session, index: IndexView, fts: str, checks: list[str], params: dict) -> list:
+    wanted = params["n"]
+    if index.stale:
+        checks = [*checks, "o.id NOT IN (SELECT value FROM json_each(:stale))"]
+        params["stale"] = json.dumps(index.stale)
+    rows: list = []
+    after, chunk = 0, FIRST_CHUNK
+    while len(rows) < wanted:
+        ids = _index_ids(index, fts, after, chunk)
+        if not ids:
+            break
+        found = {**params, "ids": json.dumps(ids), "n": wanted - len(rows)}
+        rows += _run(session, _ids_driver(checks), found)
+        if len(ids) < chunk:
+            break
+        after, chunk = ids[-1], min(chunk * 4, MAX_CHUNK)
+    return rows
 
 
 def _run(session: Session, sql: str, params: dict) -> list:
@@ -136,13 +305,35 @@ def _where(conditions: list[str]) -> str:
     return " AND ".join([CURRENT, *conditions])
 
 
-def _fts_driver(checks: list[str]) -> str:
+def _ids_driver(checks: list[str]) -> str:
+    """Offers by the ids the index yielded (in id order)."""
     return (
-        f"SELECT {COLUMNS} FROM offers_fts f "
-        "CROSS JOIN offers o ON o.id = f.rowid "
+        f"SELECT {COLUMNS} FROM json_each(:ids) j "
+        "CROSS JOIN offers o ON o.id = j.value "
         "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
         "JOIN suppliers s ON s.id = o.supplier_id "
-        f"WHERE f.offers_fts MATCH :fts AND {_where(checks)} ORDER BY f.rowid LIMIT :n"
+        f"WHERE {_where(checks)} ORDER BY o.id LIMIT :n"
+    )
+
+
+def _stale_driver(conditions: list[str]) -> str:
+    """Offers renamed or deleted since the index read the log, checked one by one."""
+    return (
+        f"SELECT {COLUMNS} FROM json_each(:stale) j "
+        "CROSS JOIN offers o ON o.id = j.value "
+        "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+        "JOIN suppliers s ON s.id = o.supplier_id "
+        f"WHERE {_where(conditions)} ORDER BY o.id LIMIT :n"
+    )
+
+
+def _scan_driver(conditions: list[str]) -> str:
+    """Offers above what the index covers (all of them without an index), scanned in order."""
+    return (
+        f"SELECT {COLUMNS} FROM offers o "
+        "CROSS JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+        "JOIN suppliers s ON s.id = o.supplier_id "
+        f"WHERE o.id > :scan_from AND {_where(conditions)} ORDER BY o.id LIMIT :n"
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from shop_desk.catalog import apply, bulk
+from shop_desk.catalog import apply, bulk, search_index
 from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
 from shop_desk.catalog.parsing import decoded_batches
@@ -32,10 +34,11 @@ from shop_desk.clock import shop_day, utcnow
 from shop_desk.db.engine import Database
 from shop_desk.db.locks import exclusive_job
 from shop_desk.db.models import CatalogSource, SyncReport
-from shop_desk.errors import InputError
+from shop_desk.errors import InputError, StorageError
 from shop_desk.i18n import tr
 from shop_desk.progress import Progress
 
+log = logging.getLogger(__name__)
 BATCH = 5_000
 MAX_REJECTS_KEPT = 1_000
 # A line of a feed is small; anything this much larger than the compressed file is a bomb.
@@ -127,7 +130,7 @@ def _prepare(db: Database, source_id: int, manifest: Manifest) -> int:
 
 def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None) -> None:
     """Housekeeping after a sync, once the owner has the new copy: delete the rows no reader
-    can see any more and finish merging the search index, in short transactions. The GUI
+    can see any more, in short transactions, and take them out of the search index. The GUI
     and the CLI run it after reporting a sync; what a cancel leaves, the next one does."""
     with db.engine.connect() as conn:
         row = conn.execute(
@@ -140,13 +143,29 @@ def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None)
     if db.is_sqlite:
         with bulk.bulk_writer(db) as writer:
             bulk.purge(writer, row.supplier_id, row.sequence, cancel)
-            bulk.merge_index(writer, cancel)
             writer.checkpoint()  # what the sync left in the WAL
+        if update_search_index(db, cancel):
+            search_index.forget_logged(db)
         return
     while cancel is None or not cancel.is_set():
         with db.session() as session:
             if not apply.purge(session, row.supplier_id, row.sequence):
                 break
+
+
+def update_search_index(db: Database, cancel: threading.Event | None = None) -> bool:
+    """Bring the offers' search index up to date (SQLite). A failure does not fail the sync:
+    search checks what the index lacks by scanning, and the next sync or search retries."""
+    if not db.is_sqlite:
+        return False
+    try:
+        search_index.update(search_index.shop_path(db), cancel=cancel)
+    except Cancelled:
+        raise
+    except (StorageError, sqlite3.Error, OSError) as exc:
+        log.warning("the search index was not updated: %s", exc)
+        return False
+    return True
 
 
 def recover(db: Database, supplier_id: int, checkpoint: int | None) -> None:
@@ -287,6 +306,10 @@ def _stage_sqlite(
             yield staged
         if snapshot and not fresh:
             outcome.deletes += bulk.close_missing(writer, supplier_id, sequence, cancel)
+        writer.commit()
+        # Staged rows are searchable before they become visible (another file: the shop's
+        # write lock is not held meanwhile).
+        update_search_index(db, cancel)
         bulk.switch(writer, source_id, sequence, etag)
 
 

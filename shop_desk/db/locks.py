@@ -125,3 +125,9 @@ def _file_lock(path: Path, name: str, wait: float | None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def file_lock(path: Path, name: str, wait: float | None):
+    """An OS file lock at `path` held for a `with` block (for what has no Database, such as
+    a file derived from the shop's: the offers' search index)."""
+    return _file_lock(path, name, wait)

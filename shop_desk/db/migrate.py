@@ -16,9 +16,14 @@ from shop_desk.i18n import tr
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# The search index's bookkeeping in the shop's file (SQLite only, migration 0011).
+BY_HAND = {"search_index", "offers_reindex"}
+
+
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """FTS5 tables and their shadow tables are made by hand in migrations, not by models."""
-    return not (type_ == "table" and name and "_fts" in name)
+    """FTS5 tables and their shadow tables, and the search index's bookkeeping, are made by
+    hand in migrations, not by models."""
+    return not (type_ == "table" and name and ("_fts" in name or name in BY_HAND))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

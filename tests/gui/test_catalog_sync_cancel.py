@@ -16,6 +16,7 @@ from shop_desk.catalog.sync import sync_source
 from shop_desk.db.models import CatalogSource
 from shop_desk.gui.catalog.sync_runner import SyncRunner
 from shop_desk.progress import run_job
+from tests.helpers.search_index import assert_index_matches_offers
 
 SUPPLIER = SupplierInfo(code="gz", name="广州饮料批发")
 
@@ -32,7 +33,7 @@ def copy_of(db) -> tuple[int | None, int, set[int]]:
         sequence = s.scalar(text("SELECT sequence FROM catalog_sources"))
         count = s.scalar(text("SELECT count(*) FROM current_offers"))
         prices = set(s.scalars(text("SELECT DISTINCT price_fen FROM current_offers")))
-        s.execute(text("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')"))
+    assert_index_matches_offers(db)
     return sequence, count, prices
 
 

@@ -1,0 +1,286 @@
+"""The offers' search index (FTS5) in a SQLite file of its own beside the shop's (SQLite only).
+
+SQLite locks per file: writing this index never holds the shop database's write lock, so a
+checkout at the counter never waits on it, and the index is built in large transactions (a
+million offers in one pass after a first sync) instead of one small segment per short
+transaction of the sync, which then had to be merged, holding the shop's lock for seconds.
+
+The index is derived data, rebuilt from the offers whenever it is missing, damaged or of
+another format; backups leave it out. It is kept up to date by catch_up(): offers whose id
+is above the file's `indexed_to` are new; offers deleted or renamed since are listed by
+triggers in the shop's `offers_reindex` log (migration 0011), read from the file's
+`logged_to`. Readers (catalog/search.py) trust the index up to `indexed_to` except for the
+ids logged since `logged_to`, and check the rest by scanning, so a late index makes search
+slower, never wrong.
+
+Files are `<shop>.search-<generation>.sqlite3`; the shop's `search_index` row names the
+current generation. A rebuild writes the next generation and then switches the row: on
+Windows a file open in another connection cannot be deleted or replaced, so old generations
+are deleted when nothing holds them any more. Every write to an index file happens under
+the "search-index" file lock, one writer across the window, its sync process and the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from sqlalchemy import text
+
+from shop_desk.catalog.transport import Cancelled
+from shop_desk.db.engine import BUSY_TIMEOUT_MS, Database
+from shop_desk.db.locks import LockBusy, file_lock
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # of the file's tables; a file of another format is rebuilt
+CHUNK_IDS = 250_000  # offers indexed per transaction of the index file
+LOG_CHUNK = 20_000  # log rows deleted per short transaction of the shop's database
+SCHEMA = (
+    # Each Chinese character is a token (text.search_text): a two-character fragment is a
+    # phrase. Prefix indexes answer pinyin initials and words of names (0007).
+    "CREATE VIRTUAL TABLE offers_fts USING fts5(search_text, name_initials, "
+    "prefix='2 3 4', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    f"INSERT INTO meta VALUES ('format', {FORMAT}), ('indexed_to', 0), ('logged_to', 0)",
+)
+_INDEX_RANGE = (
+    "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+    "SELECT id, search_text, name_initials FROM shop.offers WHERE id > ? AND id <= ?"
+)
+_LOGGED = "SELECT offer_id FROM shop.offers_reindex WHERE seq > ? AND seq <= ? AND offer_id <= ?"
+
+
+class IndexBroken(Exception):
+    """The index file is missing, unreadable or of another format."""
+
+
+def file_for(shop: Path, generation: int) -> Path:
+    return shop.with_name(f"{shop.stem}.search-{generation}{shop.suffix}")
+
+
+def generation(shop_conn: sqlite3.Connection) -> int:
+    row = shop_conn.execute("SELECT generation FROM search_index WHERE id = 1").fetchone()
+    return row[0] if row else 0
+
+
+def read_meta(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
+    """The file's bookkeeping; IndexBroken if it is not a whole index file of this format."""
+    try:
+        meta = dict(conn.execute(f"SELECT key, value FROM {schema}.meta").fetchall())
+    except sqlite3.DatabaseError as exc:
+        raise IndexBroken(str(exc)) from exc
+    if meta.get("format") != FORMAT or "indexed_to" not in meta or "logged_to" not in meta:
+        raise IndexBroken(f"format {meta.get('format')}")
+    return meta
+
+
+def _connect(path: Path, shop: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # derived data: a crash at worst rebuilds it
+    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute("ATTACH DATABASE ? AS shop", (str(shop),))
+    return conn
+
+
+@contextmanager
+def _writing(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction that writes the index file only. Deferred: BEGIN IMMEDIATE would take
+    the write lock of every attached file, the shop's too. Its first statement writes the
+    index file, so the lock is waited for (busy timeout) before the shop is read."""
+    conn.execute("BEGIN")
+    try:
+        conn.execute("UPDATE meta SET value = value WHERE key = 'format'")
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _create(path: Path, shop: Path) -> sqlite3.Connection:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    conn = _connect(path, shop)
+    conn.execute("BEGIN")
+    for statement in SCHEMA:
+        conn.execute(statement)
+    conn.execute("COMMIT")
+    return conn
+
+
+def _catch_up(conn: sqlite3.Connection, cancel: threading.Event | None = None) -> int:
+    """Index what changed in the shop since the file's bookkeeping; returns offers indexed."""
+    done = 0
+    with _writing(conn):
+        meta = read_meta(conn)
+        top = conn.execute("SELECT coalesce(max(seq), 0) FROM shop.offers_reindex").fetchone()[0]
+        if top > meta["logged_to"]:
+            # Deleted or renamed offers already indexed: out, and back in as they are now.
+            args = (meta["logged_to"], top, meta["indexed_to"])
+            conn.execute(f"DELETE FROM offers_fts WHERE rowid IN ({_LOGGED})", args)
+            # A new offer takes the id above the highest one left, so when the highest were
+            # deleted (an interrupted sync's rows), ids come again: those above the highest
+            # offer the index still holds are indexed afresh, logged or not.
+            kept = conn.execute("SELECT rowid FROM offers_fts ORDER BY rowid DESC LIMIT 1")
+            kept_to = (kept.fetchone() or (0,))[0]
+            conn.execute(
+                "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+                "SELECT id, search_text, name_initials FROM shop.offers "
+                f"WHERE (id > ? AND id <= ?) OR (id <= ? AND id IN ({_LOGGED}))",
+                (kept_to, meta["indexed_to"], kept_to, *args),
+            )
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'logged_to'", (top,))
+    while cancel is None or not cancel.is_set():
+        with _writing(conn):
+            after = read_meta(conn)["indexed_to"]
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM shop.offers").fetchone()[0]
+            if last <= after:
+                return done
+            last = min(last, after + CHUNK_IDS)
+            conn.execute(_INDEX_RANGE, (after, last))
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'indexed_to'", (last,))
+            done += last - after
+    raise Cancelled
+
+
+def update(shop: Path, *, cancel: threading.Event | None = None, wait: float | None = 60) -> None:
+    """Bring the current index file up to date with the shop's offers, rebuilding it (as a
+    new generation) if it is missing, damaged or of another format."""
+    with file_lock(lock_path(shop), "search-index", wait):
+        with _shop_connection(shop) as shop_conn:
+            current = generation(shop_conn)
+        path = file_for(shop, current)
+        if path.exists():
+            conn = None
+            try:
+                conn = _connect(path, shop)
+                _catch_up(conn, cancel)
+                return
+            except (IndexBroken, sqlite3.DatabaseError) as exc:
+                log.warning("search index %s is unusable (%s): rebuilding it", path, exc)
+            finally:
+                if conn is not None:
+                    conn.close()
+        _rebuild(shop, current + 1, cancel)
+
+
+def _rebuild(shop: Path, new: int, cancel: threading.Event | None) -> None:
+    path = file_for(shop, new)
+    conn = _create(path, shop)
+    try:
+        with _writing(conn):  # what the log holds now is older than every row indexed next
+            top = conn.execute("SELECT coalesce(max(seq), 0) FROM shop.offers_reindex")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'logged_to'", (top.fetchone()[0],))
+        _catch_up(conn, cancel)
+    except BaseException:
+        conn.close()
+        _remove(path)
+        raise
+    conn.close()
+    with _shop_connection(shop) as shop_conn:
+        shop_conn.execute("BEGIN IMMEDIATE")
+        shop_conn.execute(
+            "INSERT INTO search_index (id, generation) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation",
+            (new,),
+        )
+        shop_conn.execute("COMMIT")
+    remove_old(shop, new)
+
+
+def remove_old(shop: Path, current: int) -> None:
+    """Delete the files of other generations that nothing holds open (Windows refuses
+    while a reader holds one: a later call deletes it)."""
+    for path in shop.parent.glob(f"{shop.stem}.search-*{shop.suffix}"):
+        number = path.name[len(shop.stem) + len(".search-") : -len(shop.suffix) or None]
+        if number.isdigit() and int(number) != current:
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    for name in (f"{path}-wal", f"{path}-shm", str(path)):
+        with suppress(OSError):
+            Path(name).unlink(missing_ok=True)
+
+
+def forget_logged(db: Database) -> None:
+    """Delete the log rows the current index file has read, in short transactions of the
+    shop's database (through its write gate). Skipped while another program indexes."""
+    shop = shop_path(db)
+    try:
+        with file_lock(lock_path(shop), "search-index", 0):
+            with _shop_connection(shop) as shop_conn:
+                path = file_for(shop, generation(shop_conn))
+                first = shop_conn.execute("SELECT min(seq) FROM offers_reindex").fetchone()[0]
+            if first is None or not path.exists():
+                return
+            conn = sqlite3.connect(path, isolation_level=None)
+            try:
+                logged_to = read_meta(conn)["logged_to"]
+            finally:
+                conn.close()
+            for low in range(first - 1, logged_to, LOG_CHUNK):
+                with db.session() as session:
+                    session.execute(
+                        text("DELETE FROM offers_reindex WHERE seq > :low AND seq <= :high"),
+                        {"low": low, "high": min(low + LOG_CHUNK, logged_to)},
+                    )
+    except (LockBusy, IndexBroken):
+        return
+
+
+def shop_path(db: Database) -> Path:
+    return Path(db.engine.url.database)
+
+
+@contextmanager
+def _shop_connection(shop: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(shop, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def lock_path(shop: Path) -> Path:
+    return shop.with_name(f"{shop.name}.search-index.lock")
+
+
+# ---- in the background, when a search finds the index unusable --------------------------
+
+_rebuilding: set[Path] = set()
+_rebuilding_lock = threading.Lock()
+
+
+def rebuild_in_background(shop: Path) -> None:
+    """Bring the index up to date in a thread of this process (at most one per file); if
+    another program holds the index's lock, it is doing the same."""
+    with _rebuilding_lock:
+        if shop in _rebuilding:
+            return
+        _rebuilding.add(shop)
+    threading.Thread(target=_background, args=(shop,), daemon=True, name="search-index").start()
+
+
+def _background(shop: Path) -> None:
+    try:
+        update(shop, wait=0)
+    except LockBusy:
+        pass
+    except Exception:  # logged: search keeps answering by scanning, the next sync retries
+        log.exception("rebuilding the search index of %s failed", shop)
+    finally:
+        with _rebuilding_lock:
+            _rebuilding.discard(shop)
+
+
+def rebuilding(shop: Path) -> bool:
+    with _rebuilding_lock:
+        return shop in _rebuilding

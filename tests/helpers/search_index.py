@@ -1,0 +1,37 @@
+"""Checking the offers' search index file against the shop's offers (SQLite)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+from shop_desk.catalog import search_index
+
+
+def indexed_offers(db) -> dict[int, str]:
+    """{offer id: its indexed text} of the current index file, after its integrity check."""
+    shop = search_index.shop_path(db)
+    with closing(sqlite3.connect(shop)) as conn:
+        path = search_index.file_for(shop, search_index.generation(conn))
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')")
+        rows = conn.execute("SELECT rowid, search_text || '|' || name_initials FROM offers_fts")
+        return dict(rows.fetchall())
+
+
+def assert_index_matches_offers(db) -> None:
+    """Once brought up to date, the index holds every offer row exactly as it is."""
+    if not db.is_sqlite:
+        return
+    shop = search_index.shop_path(db)
+    search_index.update(shop)
+    with closing(sqlite3.connect(shop)) as conn:
+        offers = dict(
+            conn.execute("SELECT id, search_text || '|' || name_initials FROM offers").fetchall()
+        )
+    indexed = indexed_offers(db)
+    wrong = {i for i in indexed.keys() | offers.keys() if indexed.get(i) != offers.get(i)}
+    assert not wrong, (
+        f"{len(wrong)} offers differ, e.g. "
+        f"{[(i, indexed.get(i), offers.get(i)) for i in sorted(wrong)[:5]]}"
+    )

@@ -1,0 +1,211 @@
+"""The offers' search index in a file of its own (catalog/search_index.py): kept up to date by
+the syncs, rebuilt when missing or damaged, never holding the shop's write lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import closing
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from shop_desk.catalog import search_index
+from shop_desk.catalog.manifest import SupplierInfo
+from shop_desk.catalog.offers import count_offers, search_offers
+from shop_desk.catalog.publisher import publish
+from shop_desk.catalog.records import OfferRecord
+from shop_desk.catalog.sync import sync_source, tidy
+from shop_desk.db.engine import open_database
+from shop_desk.db.migrate import alembic_config
+from shop_desk.db.models import CatalogSource, Supplier
+from shop_desk.progress import run_job
+from tests.helpers.search_index import assert_index_matches_offers, indexed_offers
+
+SUPPLIER = SupplierInfo(code="gz", name="广州批发")
+
+
+def offers(count: int, price: int = 5000, name: str = "可口可乐") -> list[OfferRecord]:
+    return [
+        OfferRecord(sku=f"S{i:05d}", name=f"{name} {i} 号", pack_size=24, tiers=((1, price),))
+        for i in range(count)
+    ]
+
+
+def synced_shop(folder, records) -> tuple:
+    publish(records, SUPPLIER, folder / "feed")
+    db = open_database(folder=folder / "shop")
+    with db.session() as s:
+        source = CatalogSource(kind="folder", name="广州", location=str(folder / "feed"))
+        s.add(source)
+        s.flush()
+        source_id = source.id
+    run_job(sync_source(db, source_id))
+    return db, source_id
+
+
+def skus(db, term: str) -> list[str]:
+    with db.session(write=False) as s:
+        return [row.sku for row in search_offers(s, term, limit=1000)]
+
+
+def current_file(db):
+    shop = search_index.shop_path(db)
+    with closing(sqlite3.connect(shop)) as conn:
+        return search_index.file_for(shop, search_index.generation(conn))
+
+
+def wait_for_index(db, timeout: float = 30) -> None:
+    shop = search_index.shop_path(db)
+    deadline = time.monotonic() + timeout
+    while search_index.rebuilding(shop) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not search_index.rebuilding(shop)
+
+
+def test_search_after_a_sync_and_after_a_restart(tmp_path):
+    db, source_id = synced_shop(tmp_path, offers(300))
+    path = current_file(db)
+    assert path.exists() and path.parent == search_index.shop_path(db).parent
+    assert len(indexed_offers(db)) == 300  # indexed by the sync, before its switch
+    assert skus(db, "可乐 142") == ["S00142"]
+    assert len(skus(db, "kkkl")) == 300
+    db.dispose()
+    db = open_database(folder=tmp_path / "shop")
+    assert skus(db, "可乐 142") == ["S00142"]
+    with db.session(write=False) as s:
+        assert count_offers(s, "可乐") == 300
+    # a change: the renamed offers are found by their new name only, once tidied too
+    publish(offers(300)[:100] + offers(200, name="农夫山泉")[100:], SUPPLIER, tmp_path / "feed")
+    run_job(sync_source(db, source_id))
+    assert len(skus(db, "农夫")) == 100
+    assert len(skus(db, "可乐")) == 100
+    tidy(db, source_id)
+    assert len(skus(db, "农夫")) == 100 and len(skus(db, "可乐")) == 100
+    assert_index_matches_offers(db)
+    with db.session(write=False) as s:  # the tidying forgot what the index has read
+        assert s.scalar(text("SELECT count(*) FROM offers_reindex")) == 0
+    db.dispose()
+
+
+@pytest.mark.parametrize("damage", ["deleted", "corrupt"])
+def test_a_lost_or_damaged_index_is_rebuilt_and_search_answers_meanwhile(tmp_path, damage):
+    db, _ = synced_shop(tmp_path, offers(500))
+    path = current_file(db)
+    db.dispose()  # no connection holds the file (as on Windows, where one could not delete it)
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"not a database" * 1000)
+    db = open_database(folder=tmp_path / "shop")
+    # answered by scanning the offers while a background thread rebuilds the index
+    assert skus(db, "可乐 442") == ["S00442"]
+    wait_for_index(db)
+    rebuilt = current_file(db)
+    assert rebuilt != path and rebuilt.exists()
+    assert not path.exists()  # the old generation is gone
+    assert len(indexed_offers(db)) == 500
+    assert skus(db, "可乐 442") == ["S00442"]
+    with db.session(write=False) as s:
+        assert count_offers(s, "kkkl") == 500
+    db.dispose()
+
+
+def test_offers_the_index_lacks_are_found_by_scanning(tmp_path):
+    db, source_id = synced_shop(tmp_path, offers(50))
+    # offers written while the index could not follow (as a sync killed before its update)
+    with db.session() as s:
+        s.execute(
+            text(
+                "INSERT INTO offers (supplier_id, sku, valid_from, name, name_initials, brand, "
+                "category, unit, pack_size, pack_name, tiers, price_fen, moq_packs, "
+                "multiple_packs, dropship, first_seen, search_text) "
+                "SELECT supplier_id, 'NEW', valid_from, '农夫山泉', 'nfsq', '', '', '', 1, '', "
+                "'[[1, 100]]', 100, 1, 1, 0, first_seen, '农 夫 山 泉' FROM offers LIMIT 1"
+            )
+        )
+        s.execute(
+            text("UPDATE offers SET search_text = '怡 宝', name = '怡宝' WHERE sku = 'S00003'")
+        )
+    assert skus(db, "山泉") == ["NEW"]
+    assert skus(db, "怡宝") == ["S00003"]
+    assert "S00003" not in skus(db, "可乐")
+    tidy(db, source_id)  # catches the index up
+    assert_index_matches_offers(db)
+    assert skus(db, "山泉") == ["NEW"] and skus(db, "怡宝") == ["S00003"]
+    db.dispose()
+
+
+def test_the_counter_writes_while_the_index_is_being_written(tmp_path):
+    db, _ = synced_shop(tmp_path, offers(2000))
+    shop = search_index.shop_path(db)
+    conn = search_index._connect(current_file(db), shop)
+    till = sqlite3.connect(shop, isolation_level=None, timeout=0)  # no waiting at all
+    try:
+        with search_index._writing(conn):
+            # the index transaction reads the shop's offers and writes the index file...
+            conn.execute("DELETE FROM offers_fts")
+            conn.execute(
+                "INSERT INTO offers_fts(rowid, search_text, name_initials) "
+                "SELECT id, search_text, name_initials FROM shop.offers"
+            )
+            # ...while a checkout takes the shop's write lock at once and commits
+            till.execute("BEGIN IMMEDIATE")
+            till.execute("UPDATE catalog_sources SET last_error = 'written meanwhile'")
+            till.execute("COMMIT")
+        # whereas a transaction holding the index's lock keeps another index writer out
+        with search_index._writing(conn):
+            other = sqlite3.connect(current_file(db), isolation_level=None, timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+    finally:
+        till.close()
+        conn.close()
+    with db.session(write=False) as s:
+        assert s.scalar(text("SELECT last_error FROM catalog_sources")) == "written meanwhile"
+    db.dispose()
+
+
+def test_migration_0011_from_0009_with_offers_leaves_search_working(tmp_path):
+    folder = tmp_path / "shop"
+    db = open_database(folder=folder, migrate=False)
+    with db.engine.connect() as conn:
+        command.upgrade(alembic_config(conn), "0009_report_totals")
+        conn.commit()
+    with db.session() as s:  # the models are those of 0009 (0011 changes SQLite's by-hand part)
+        supplier = Supplier(code="gz", name="广州")
+        s.add(supplier)
+        s.flush()
+        s.add(
+            CatalogSource(
+                kind="folder", name="广州", location="/nowhere", supplier_id=supplier.id, sequence=1
+            )
+        )
+    with db.engine.connect() as conn:
+        for i, (name, spaced, initials) in enumerate(
+            [("可口可乐", "可 口 可 乐", "kkkl"), ("农夫山泉", "农 夫 山 泉", "nfsq")]
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO offers (supplier_id, sku, valid_from, name, name_initials, "
+                    "brand, category, unit, pack_size, pack_name, tiers, price_fen, moq_packs, "
+                    "multiple_packs, dropship, first_seen, search_text) SELECT id, :sku, 1, "
+                    ":name, :initials, '', '', '', 1, '', '[[1, 100]]', 100, 1, 1, 0, "
+                    "'2026-01-01', :spaced FROM suppliers"
+                ),
+                {"sku": f"S{i}", "name": name, "spaced": spaced, "initials": initials},
+            )
+        conn.commit()
+        assert conn.execute(text("SELECT count(*) FROM offers_fts")).scalar() == 2
+    db.dispose()
+    db = open_database(folder=folder)  # migrates to 0011
+    with db.engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    assert "offers_fts" not in tables and {"search_index", "offers_reindex"} <= tables
+    assert skus(db, "可乐") == ["S0"]  # at once, by scanning; the index is built meanwhile
+    wait_for_index(db)
+    assert skus(db, "nfsq") == ["S1"] and skus(db, "山泉") == ["S1"]
+    assert_index_matches_offers(db)
+    db.dispose()
