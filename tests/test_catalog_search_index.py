@@ -209,3 +209,45 @@ def test_migration_0011_from_0009_with_offers_leaves_search_working(tmp_path):
     assert skus(db, "nfsq") == ["S1"] and skus(db, "山泉") == ["S1"]
     assert_index_matches_offers(db)
     db.dispose()
+
+
+def _add_offers(db, count: int, name: str) -> None:
+    """New offer rows (ids from SQLite: above the highest id left, so deleted ids return)."""
+    with db.session() as s:
+        for i in range(count):
+            s.execute(
+                text(
+                    "INSERT INTO offers (supplier_id, sku, valid_from, name, name_initials, "
+                    "brand, category, unit, pack_size, pack_name, tiers, price_fen, moq_packs, "
+                    "multiple_packs, dropship, first_seen, search_text) SELECT supplier_id, "
+                    ":sku, valid_from, :name, 'x', '', '', '', 1, '', '[[1, 100]]', 100, 1, 1, "
+                    "0, first_seen, :spaced FROM offers LIMIT 1"
+                ),
+                {"sku": f"{name}{i}", "name": name, "spaced": " ".join(name)},
+            )
+
+
+def _delete_offers_above(db, offer_id: int) -> None:
+    with db.session() as s:
+        s.execute(text("DELETE FROM offers WHERE id > :i"), {"i": offer_id})
+
+
+def test_ids_deleted_and_given_again_are_indexed_afresh(tmp_path):
+    # An interrupted sync's rows are the highest ids; deleted, their ids come again.
+    db, _ = synced_shop(tmp_path, offers(100))
+    update = lambda: search_index.update(search_index.shop_path(db))  # noqa: E731
+    with db.session() as s:  # an offer in the middle goes, and the index hears of it
+        s.execute(text("DELETE FROM offers WHERE id = 55"))
+    update()
+    _delete_offers_above(db, 54)  # then the top goes, and 55.. are given again at once
+    _add_offers(db, 20, "怡宝")
+    update()
+    assert_index_matches_offers(db)
+    assert len(skus(db, "怡宝")) == 20
+    _delete_offers_above(db, 60)  # the top goes and the index hears of it first...
+    update()
+    _add_offers(db, 10, "冰露")  # ...then ids above 60 are given again
+    update()
+    assert_index_matches_offers(db)
+    assert len(skus(db, "冰露")) == 10 and len(skus(db, "怡宝")) == 6
+    db.dispose()

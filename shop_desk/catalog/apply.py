@@ -218,7 +218,8 @@ def auto_link(db: Database, supplier_id: int) -> int:
     with db.session(write=False) as session:
         # From the shop's barcodes to the offers' GTIN index: a few thousand look-ups, never
         # a pass over a million offers.
-        pairs = session.execute(_GTIN_MATCHES, {"supplier_id": supplier_id}).all()
+        matches = _gtin_matches(db.engine.dialect.name)
+        pairs = session.execute(matches, {"supplier_id": supplier_id}).all()
         existing = set(
             session.execute(
                 select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
@@ -257,14 +258,18 @@ def auto_link(db: Database, supplier_id: int) -> int:
     return added
 
 
-_GTIN_MATCHES = text(
-    "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
-    "JOIN products p ON p.id = b.product_id "
-    "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
-    "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
-    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
-    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
-)
+def _gtin_matches(dialect: str):
+    # On SQLite, CROSS JOIN fixes the order: without it the planner read every offer of the
+    # supplier (half a second at a million) instead of looking up the shop's few barcodes.
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    return text(
+        "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
+        "JOIN products p ON p.id = b.product_id "
+        f"{join} offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
+        "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+        "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
+        "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+    )
 
 
 def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple | None]:

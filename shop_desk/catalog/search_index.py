@@ -130,13 +130,18 @@ def _catch_up(conn: sqlite3.Connection, cancel: threading.Event | None = None) -
             # offer the index still holds are indexed afresh, logged or not.
             kept = conn.execute("SELECT rowid FROM offers_fts ORDER BY rowid DESC LIMIT 1")
             kept_to = (kept.fetchone() or (0,))[0]
-            conn.execute(
+            conn.execute(  # two statements: each reads offers by its primary key
                 "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-                "SELECT id, search_text, name_initials FROM shop.offers "
-                f"WHERE (id > ? AND id <= ?) OR (id <= ? AND id IN ({_LOGGED}))",
-                (kept_to, meta["indexed_to"], kept_to, *args),
+                f"SELECT id, search_text, name_initials FROM shop.offers WHERE id <= ? "
+                f"AND id IN ({_LOGGED})",
+                (kept_to, *args),
             )
+            conn.execute(_INDEX_RANGE, (kept_to, meta["indexed_to"]))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'logged_to'", (top,))
+            # ...and ids above the highest offer now will come again: they count as new.
+            newest = conn.execute("SELECT coalesce(max(id), 0) FROM shop.offers").fetchone()[0]
+            if newest < meta["indexed_to"]:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'indexed_to'", (newest,))
     while cancel is None or not cancel.is_set():
         with _writing(conn):
             after = read_meta(conn)["indexed_to"]
@@ -284,3 +289,53 @@ def _background(shop: Path) -> None:
 def rebuilding(shop: Path) -> bool:
     with _rebuilding_lock:
         return shop in _rebuilding
+
+
+# ---- during a large sync: indexing what is staged while more is staged --------------------
+
+FOLLOW_ROWS = 100_000  # staged offers between two catch-ups of the follower
+
+
+class Follower:
+    """Catches the index up in a thread of its own while a sync stages a large file: the
+    index is another file (no lock shared with the staging) and SQLite works without the
+    interpreter lock, so indexing the first rows overlaps staging the next ones on another
+    core; the sync's own catch-up before the switch is then left with the last rows."""
+
+    def __init__(self, shop: Path, cancel: threading.Event) -> None:
+        self.shop = shop
+        self.cancel = cancel
+        self._pending = 0
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+
+    def staged(self, rows: int) -> None:
+        """`rows` more offers were staged (and committed)."""
+        self._pending += rows
+        if self._pending < FOLLOW_ROWS:
+            return
+        self._pending = 0
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True, name="search-follow")
+            self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop or self.cancel.is_set():
+                return
+            try:
+                update(self.shop, cancel=self.cancel)
+            except Exception as exc:  # the sync's own catch-up tries again, and says so
+                log.info("search index not followed: %s", exc)
+                return
+
+    def finish(self) -> None:
+        """Stop (after the catch-up under way, if any)."""
+        self._stop = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()

@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -293,7 +293,8 @@ def _stage_sqlite(
     db, source_id, supplier_id, sequence, batches, snapshot, etag, cancel, today, outcome
 ) -> Iterator[int]:
     staged = 0
-    with bulk.bulk_writer(db) as writer:
+    follower = search_index.Follower(search_index.shop_path(db), cancel)
+    with bulk.bulk_writer(db) as writer, closing_follower(follower):
         fresh = not bulk.has_offers(writer, supplier_id)
         for pairs in batches:
             if cancel.is_set():
@@ -303,7 +304,9 @@ def _stage_sqlite(
             )
             _count(outcome, result)
             staged += len(pairs)
+            follower.staged(len(pairs))
             yield staged
+        follower.finish()
         if snapshot and not fresh:
             outcome.deletes += bulk.close_missing(writer, supplier_id, sequence, cancel)
         writer.commit()
@@ -311,6 +314,14 @@ def _stage_sqlite(
         # write lock is not held meanwhile).
         update_search_index(db, cancel)
         bulk.switch(writer, source_id, sequence, etag)
+
+
+@contextmanager
+def closing_follower(follower: search_index.Follower) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        follower.finish()
 
 
 def _count(outcome: SyncOutcome, result) -> None:
