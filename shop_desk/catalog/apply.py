@@ -281,7 +281,11 @@ def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple
 
 def group_rows(pairs: Iterable[tuple[str, tuple | None]]) -> dict[str, tuple | None]:
     """(sku, row or None) in file order -> {sku: last state}: a later line for a SKU wins."""
-    ops: dict[str, tuple | None] = {}
+    pairs = list(pairs)
+    ops: dict[str, tuple | None] = dict(pairs)
+    if len(ops) == len(pairs):  # each SKU once (a snapshot): file order kept as it is
+        return ops
+    ops = {}
     for sku, row in pairs:
         ops.pop(sku, None)  # keep file order: the SKU moves to where it was last stated
         ops[sku] = row

@@ -82,7 +82,9 @@ def read_meta(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
 def _connect(path: Path, shop: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")  # derived data: a crash at worst rebuilds it
+    # Derived data: never waits for the disk. A power cut may damage the file; a search or
+    # sync that finds it so builds a new one.
+    conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-65536")
     conn.execute("ATTACH DATABASE ? AS shop", (str(shop),))
     return conn
