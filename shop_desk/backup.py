@@ -269,6 +269,9 @@ def restore(db: Database, backup_file: Path) -> Path:
         src.close()
         dst.close()
     db.migrate()  # an older backup is brought up to today's schema
+    from shop_desk.catalog import search_index  # derived from the offers: built afresh
+
+    search_index.invalidate(Path(db.engine.url.database))
     return safety
 
 

@@ -251,3 +251,20 @@ def test_ids_deleted_and_given_again_are_indexed_afresh(tmp_path):
     assert_index_matches_offers(db)
     assert len(skus(db, "冰露")) == 10 and len(skus(db, "怡宝")) == 6
     db.dispose()
+
+
+def test_a_restored_shop_searches_the_offers_it_holds(tmp_path):
+    from shop_desk.backup import make_backup, restore
+
+    db, source_id = synced_shop(tmp_path, offers(200))
+    backup = make_backup(db, folder=tmp_path / "backups").path
+    publish(offers(200, name="农夫山泉"), SUPPLIER, tmp_path / "feed")
+    run_job(sync_source(db, source_id))
+    tidy(db, source_id)
+    assert len(skus(db, "山泉")) == 200 and skus(db, "可乐") == []
+    restore(db, backup)  # the index file describes the offers of after the backup
+    assert len(skus(db, "可乐")) == 200 and skus(db, "山泉") == []
+    wait_for_index(db)
+    assert_index_matches_offers(db)
+    assert len(skus(db, "可乐")) == 200 and skus(db, "山泉") == []
+    db.dispose()

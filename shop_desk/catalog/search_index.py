@@ -169,6 +169,7 @@ def update(shop: Path, *, cancel: threading.Event | None = None, wait: float | N
             try:
                 conn = _connect(path, shop)
                 _catch_up(conn, cancel)
+                remove_old(shop, current)  # what a reader still held at the last rebuild
                 return
             except (IndexBroken, sqlite3.DatabaseError) as exc:
                 log.warning("search index %s is unusable (%s): rebuilding it", path, exc)
@@ -202,13 +203,33 @@ def _rebuild(shop: Path, new: int, cancel: threading.Event | None) -> None:
     remove_old(shop, new)
 
 
+def invalidate(shop: Path) -> None:
+    """The shop's database was replaced (a restore): its index files describe other offers.
+    Point the shop at a generation no file has, so the next search or sync builds one."""
+    with _shop_connection(shop) as shop_conn:
+        numbers = [generation(shop_conn), *_generations(shop)]
+        shop_conn.execute("BEGIN IMMEDIATE")
+        shop_conn.execute(
+            "UPDATE search_index SET generation = ? WHERE id = 1", (max(numbers) + 1,)
+        )
+        shop_conn.execute("COMMIT")
+
+
+def _generations(shop: Path) -> list[int]:
+    found = []
+    for path in shop.parent.glob(f"{shop.stem}.search-*{shop.suffix}"):
+        number = path.name[len(shop.stem) + len(".search-") : -len(shop.suffix) or None]
+        if number.isdigit():
+            found.append(int(number))
+    return found
+
+
 def remove_old(shop: Path, current: int) -> None:
     """Delete the files of other generations that nothing holds open (Windows refuses
     while a reader holds one: a later call deletes it)."""
-    for path in shop.parent.glob(f"{shop.stem}.search-*{shop.suffix}"):
-        number = path.name[len(shop.stem) + len(".search-") : -len(shop.suffix) or None]
-        if number.isdigit() and int(number) != current:
-            _remove(path)
+    for number in _generations(shop):
+        if number != current:
+            _remove(file_for(shop, number))
 
 
 def _remove(path: Path) -> None:
