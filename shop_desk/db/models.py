@@ -215,6 +215,41 @@ class DailyTotal(Base):
     uncosted_revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # imported: no cost
 
 
+class SalesRollup(Base):
+    """Each product's sales figures per calendar month (span "month") and per calendar year
+    (span "year"), first_day being the span's first day (migration 0010). The sums of the
+    DailySummary sales rows in the span, kept in the same transactions (ledger, history import,
+    demo, `shop-desk check`), so a long period reads a row a product and year or month plus
+    the days at its ends (reports/spans.py), not a row a product and day."""
+
+    __tablename__ = "sales_rollups"
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    units_sold: Mapped[int] = mapped_column(Integer, default=0)
+    revenue_fen: Mapped[int] = mapped_column(Money, default=0)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    uncosted_revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # imported: no cost
+
+    # Clustered by span and day on SQLite: a span's rows are one range of the table.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class StockoutRun(Base):
+    """One stretch of days a product closed out of stock (migration 0010): from first_day to
+    the day before end_day (the first day it closed in stock again), end_day NULL while it is
+    still out. Derived from the ledger's days of the DailySummary (imported history carries
+    no stock information); written by the ledger only when a move crosses zero, so a period's
+    stock-outs read the runs that overlap it, not every stock-out day."""
+
+    __tablename__ = "stockout_runs"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    end_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    __table_args__ = (Index("ix_stockout_runs_end", "end_day", "product_id", "first_day"),)
+
+
 class Sale(Base):
     """One checkout (kind='sale') or a refund of earlier lines (kind='return')."""
 

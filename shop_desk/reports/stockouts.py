@@ -1,21 +1,27 @@
 """Stock-outs in a period and the sales they probably lost.
 
-A day that closes with nothing on hand is out of stock; days without a summary row carry the
-last known state forward (docs/DESIGN.md). What was lost is an estimate, not a booking:
+A day that closes with nothing on hand is out of stock; the stretches of such days are kept
+as stock-out runs by the ledger (stockout_runs, migration 0010: from the first day out to the
+day it closed in stock again). A period reads the runs that overlap it, not every day out.
+An archived product still out is not listed (it is no longer sold). What was lost is an
+estimate, not a booking:
 
 - rate: each product's in-stock daily sales rate over recent weeks, i.e. units sold on days
   that closed in stock divided by the number of such days, over the RATE_DAYS days up to the
   period's end (the whole period when it is longer), from the product's first day on the
   books. Fewer than MIN_RATE_DAYS such days: no estimate (a product that is nearly always
   empty has no rate to go by).
-- state at the start: a stock-out row up to CARRY_DAYS before the rate window carries into
-  it; a product empty now and untouched for longer is out all along. (A product that was out
-  for longer than that, then restocked after the period, is missed: rare, and said here.)
-- lost units on a day out of stock: the rate less what was sold that day before running out.
+- lost units on a day out of stock: the rate less what was sold that day before running out
+  (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
+Only the products with a run in the period are read further: their sales on the days they
+closed out (ix_summary_stockouts), their first day and their units in the rate window (the
+rollups for a long window, spans.py). The rows are computed with NumPy: a year lists tens of
+thousands.
+
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
-written; swap `in_stock_rate` for it when it does.
+written; swap the rate for it when it does.
 """
 
 from __future__ import annotations
@@ -25,22 +31,22 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import String, func, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
 
-from shop_desk.db.models import DailySummary, Product
+from shop_desk.db.models import DailySummary, Product, StockoutRun
 from shop_desk.i18n import tr
 from shop_desk.money import mul_div_round
 from shop_desk.reports.periods import Period
-from shop_desk.reports.products import category_name
-from shop_desk.reports.summary import INFO, STOCKOUT, ProductInfo, chunks, in_range
+from shop_desk.reports.products import category_name, rollup_blocks
+from shop_desk.reports.spans import summed
+from shop_desk.reports.summary import INFO, STOCKOUT, in_range
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
 MIN_RATE_DAYS = 7
-CARRY_DAYS = 14  # how far before the rate window a stock-out is looked for
 
-S = DailySummary
+S, R = DailySummary, StockoutRun
 
 
 class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
@@ -70,7 +76,7 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-_OPEN = 2**40  # the day number of a stock-out with no row after it
+_OPEN = 2**40  # the day number of a run still open
 _EPOCH = date(1970, 1, 1)
 
 
@@ -82,200 +88,166 @@ def _numbers(days) -> np.ndarray:
     """Day numbers (days since 1970) of dates as the driver returns them: ISO text on SQLite,
     dates on PostgreSQL, None for no day (_OPEN). NumPy parses them all in one go."""
     parsed = np.array(days, dtype="datetime64[D]")
-    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64))
+    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64)).astype(np.int64)
 
 
-@dataclass(frozen=True, slots=True)
-class _Days:
-    first: int  # the period (day numbers: _number)
-    last: int
-    rate_first: int
+def _columns(rows: list, count: int) -> list[tuple]:
+    return list(zip(*rows, strict=True)) if rows else [()] * count
 
 
-class _Episodes:
-    """Stock-out rows as arrays, one element a row (NumPy: a year has tens of thousands).
-
-    A stock-out row runs until the product's next row (`end`): rows of one product never
-    overlap, so the days out in a range are the sum of each row's overlap with it."""
-
-    def __init__(self, pid: np.ndarray, day: np.ndarray, sold: np.ndarray, end: np.ndarray):
-        self.pid, self.day, self.end = pid, day, end
-        self.sold = np.maximum(sold, 0)  # sold before running out
-
-    def add_open(self, ids: list[int], day: int) -> None:
-        """Stock-outs from `day` on with no row after them (products out all along)."""
-        n = len(ids)
-        self.pid = np.concatenate([self.pid, np.array(ids, dtype=np.int64)])
-        self.day = np.concatenate([self.day, np.full(n, day, dtype=np.int64)])
-        self.sold = np.concatenate([self.sold, np.zeros(n, dtype=np.int64)])
-        self.end = np.concatenate([self.end, np.full(n, _OPEN, dtype=np.int64)])
-
-    def per_product(self, days: _Days) -> _PerProduct:
-        ids, inv = np.unique(self.pid, return_inverse=True)
-        stop = np.minimum(self.end, days.last + 1)
-        in_window = (self.day >= days.rate_first) & (self.day <= days.last)
-        in_period = (self.day >= days.first) & (self.day <= days.last)
-
-        def total(values) -> np.ndarray:
-            return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
-
-        return _PerProduct(
-            ids=ids,
-            inv=inv,
-            in_period=in_period,
-            sold=self.sold,
-            days_out=total(np.maximum(0, stop - np.maximum(self.day, days.first))),
-            days_out_window=total(np.maximum(0, stop - np.maximum(self.day, days.rate_first))),
-            sold_out_window=total(np.where(in_window, self.sold, 0)),
-            rows_in_period=total(in_period),
-            out_now=total((self.day <= days.last) & (days.last < self.end)) > 0,
-        )
+def _overlap(first: np.ndarray, end: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Days of each run [first, end) within lo..hi."""
+    return np.maximum(0, np.minimum(end, hi + 1) - np.maximum(first, lo))
 
 
 @dataclass
-class _PerProduct:
-    ids: np.ndarray  # product ids, ascending
-    inv: np.ndarray  # each row's index in ids
-    in_period: np.ndarray  # each row: in the period
-    sold: np.ndarray  # each row: sold that day before running out
+class _Runs:
+    ids: np.ndarray  # the products hit (days out in the period), ascending
     days_out: np.ndarray  # in the period
     days_out_window: np.ndarray  # in the rate window (rate_first..last)
-    sold_out_window: np.ndarray  # sold on stock-out days of the window
-    rows_in_period: np.ndarray  # stock-out rows in the period
     out_now: np.ndarray  # still out at the period's end
 
 
-def _episodes(session: Session, first: date, last: date) -> _Episodes:
-    """Stock-out rows first..last, each with the day of the product's next row (which ends
-    the stock-out unless it closes out of stock too): one index seek per row. Days come as
-    the driver gives them (no date objects made one by one)."""
-    n = aliased(S)
-    next_day = (
-        select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
+def _runs(session: Session, period: Period, rate_first: date) -> _Runs:
+    """The runs overlapping the rate window, summed per product; the products with days out
+    in the period kept."""
+    lo, first, last = _number(rate_first), _number(period.first), _number(period.last)
+    stmt = (
+        select(R.product_id, type_coerce(R.first_day, String), type_coerce(R.end_day, String))
+        .join(Product, Product.id == R.product_id)
+        .where(
+            R.first_day <= period.last,
+            or_(R.end_day > rate_first, and_(R.end_day.is_(None), Product.active.is_(True))),
+        )
     )
-    stmt = select(
-        S.product_id, type_coerce(S.day, String), S.units_sold, type_coerce(next_day, String)
-    ).where(S.day >= first, S.day <= last, STOCKOUT)
-    rows = session.connection().execute(stmt).all()
-    pid, day, sold, end = zip(*rows, strict=True) if rows else ((), (), (), ())
-    return _Episodes(
-        np.array(pid, dtype=np.int64),
-        _numbers(day).astype(np.int64),
-        np.array(sold, dtype=np.int64),
-        _numbers(end).astype(np.int64),
+    pid, day, end = _columns(session.connection().execute(stmt).all(), 3)
+    pid = np.array(pid, dtype=np.int64)
+    day, end = _numbers(day), _numbers(end)
+    ids, inv = np.unique(pid, return_inverse=True)
+
+    def total(values) -> np.ndarray:
+        return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
+
+    days_out = total(_overlap(day, end, first, last))
+    hit = days_out > 0
+    return _Runs(
+        ids[hit],
+        days_out[hit],
+        total(_overlap(day, end, lo, last))[hit],
+        (total((day <= last) & (last < end)) > 0)[hit],
     )
 
 
-def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[int]:
-    """Active products empty now whose last row is older than carry_first: out all along."""
-    last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
-    return [
-        pid
-        for pid, last_day in session.connection().execute(stmt).all()
-        if pid not in seen and (last_day is None or last_day < carry_first)
-    ]
-
-
-class _Found(NamedTuple):
-    infos: dict[int, ProductInfo]
-    first_days: dict[int, int]  # the product's first row on the books (a day number)
-    window_units: dict[int, int]  # sold in the rate window
-
-
-def _products(session: Session, hits: list[int], window: tuple[date, date]) -> _Found:
-    """Name, price and cost of the products hit, their first day on the books and their
-    units sold in the rate window (a seek each in ix_summary_product_sales: a pass over
-    every sale of a long window cost seconds)."""
-    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    units = (
-        select(func.sum(S.units_sold))
-        .where(S.product_id == Product.id, in_range(*window))
+def _hit_ids(period: Period):
+    """A subquery of the products with a run overlapping the period (a superset of the
+    hits: the queries below keep their rows to them)."""
+    return (
+        select(R.product_id)
+        .where(R.first_day <= period.last, or_(R.end_day > period.first, R.end_day.is_(None)))
         .scalar_subquery()
     )
-    columns = (*INFO, type_coerce(first, String), units)
-    rows = []
-    for batch in chunks(hits):
-        rows += session.connection().execute(select(*columns).where(Product.id.in_(batch))).all()
-    firsts = _numbers([row[-2] for row in rows]).tolist()
-    return _Found(
-        {row[0]: ProductInfo(*row[:-2]) for row in rows},
-        {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN},
-        {row[0]: int(row[-1] or 0) for row in rows},
+
+
+def _sold_out(session: Session, period: Period, rate_first: date, ids: np.ndarray):
+    """Sales on the days the hit products closed out (what sold before running out, or
+    past zero), rate_first..last: (index into ids, day number, units)."""
+    stmt = select(S.product_id, type_coerce(S.day, String), S.units_sold).where(
+        S.day >= rate_first, S.day <= period.last, STOCKOUT, S.units_sold > 0
     )
+    pid, day, units = _columns(session.connection().execute(stmt).all(), 3)
+    pid = np.array(pid, dtype=np.int64)
+    where = np.searchsorted(ids, pid)
+    where = np.minimum(where, max(len(ids) - 1, 0))
+    keep = (ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
+    return where[keep], _numbers(day)[keep], np.array(units, dtype=np.int64)[keep]
+
+
+def _window_units(session: Session, period: Period, window: Period) -> dict[int, int]:
+    """Units sold in the rate window by the products with a run in the period: from the
+    rollups for a long window (a row or two a product), else from the days."""
+    only = _hit_ids(period)
+    blocks = rollup_blocks(session, window)
+    if blocks is not None:
+        per = summed(blocks, uncosted=False, only=only).subquery()
+        stmt = select(per.c.pid, per.c.units)
+    else:
+        stmt = (
+            select(S.product_id, func.sum(S.units_sold))
+            .where(in_range(window.first, window.last), S.product_id.in_(only))
+            .group_by(S.product_id)
+        )
+    return {pid: int(units) for pid, units in session.connection().execute(stmt).all()}
+
+
+def _infos(session: Session, period: Period, ids: np.ndarray) -> tuple[list, np.ndarray]:
+    """Name, price and cost of the hit products in id order, and their first day on the
+    books (a seek each in the summary's primary key)."""
+    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
+    stmt = (
+        select(*INFO, type_coerce(first, String))
+        .where(Product.id.in_(_hit_ids(period)))
+        .order_by(Product.id)
+    )
+    rows = session.connection().execute(stmt).all()
+    found = np.array([row[0] for row in rows], dtype=np.int64)
+    keep = np.isin(found, ids)
+    rows = [row for row, k in zip(rows, keep.tolist(), strict=True) if k]
+    return rows, _numbers([row[-1] for row in rows])
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
-    carry_first = rate_first - timedelta(days=CARRY_DAYS)
-    days = _Days(_number(period.first), _number(period.last), _number(rate_first))
-    episodes = _episodes(session, carry_first, period.last)
-    extra = _out_all_along(session, carry_first, set(episodes.pid.tolist()))
-    episodes.add_open(extra, days.rate_first)  # out from the start of the rate window
-    found = episodes.per_product(days)
-    hits = np.flatnonzero(found.days_out > 0).tolist()
-    hit_ids = found.ids[hits].tolist()
-    info = _products(session, hit_ids, (rate_first, period.last))
-    infos = info.infos
-    rates = _rates(found, hits, days, info.window_units, info.first_days)
-    lost = _lost(found, rates)
-    days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
-    rows = [
-        _stockout(infos[p], days_out[i], out_now[i], rates[i], lost[i])
-        for i, p in zip(hits, hit_ids, strict=True)
-    ]
-    rows.sort(key=lambda r: (-r.lost_revenue_fen, -r.days_out, r.product_id))
+    runs = _runs(session, period, rate_first)
+    if not len(runs.ids):
+        return StockOuts(period, rate_first, [])
+    infos, first_days = _infos(session, period, runs.ids)
+    units = _window_units(session, period, Period(rate_first, period.last))
+    at, day, sold = _sold_out(session, period, rate_first, runs.ids)
+    n = len(runs.ids)
+    sold_out_window = np.bincount(at, weights=sold, minlength=n)
+    last = _number(period.last)
+    start = np.maximum(_number(rate_first), first_days)
+    in_stock_days = (last - start + 1) - runs.days_out_window
+    window_units = np.array([units.get(pid, 0) for pid in runs.ids.tolist()], dtype=np.float64)
+    known = in_stock_days >= MIN_RATE_DAYS
+    rate = np.where(
+        known, np.maximum(window_units - sold_out_window, 0) / np.maximum(in_stock_days, 1), 0.0
+    )
+    # A day out loses a day's rate, less what sold on it (before running out, or past zero).
+    in_period = day >= _number(period.first)
+    sold_in_period = np.minimum(sold, rate[at])
+    partial = np.bincount(at[in_period], weights=sold_in_period[in_period], minlength=n)
+    lost = rate * runs.days_out - partial
+    rows = _rows(infos, runs, np.where(known, rate, np.nan), lost)
     return StockOuts(period, rate_first, rows)
 
 
-def _rates(found: _PerProduct, hits: list[int], days: _Days, window: dict, first_days: dict):
-    """Units a day on the days in stock of the rate window (from the product's first row);
-    None with fewer than MIN_RATE_DAYS such days (and for the products not hit)."""
-    rates: list[float | None] = [None] * len(found.ids)
-    ids, out_window = found.ids.tolist(), found.days_out_window.tolist()
-    sold_out = found.sold_out_window.tolist()
-    for i in hits:
-        pid = ids[i]
-        first_day = first_days.get(pid)
-        start = max(days.rate_first, first_day) if first_day is not None else days.last + 1
-        in_stock_days = (days.last - start + 1) - out_window[i]
-        if in_stock_days >= MIN_RATE_DAYS:
-            rates[i] = max(window.get(pid, 0) - sold_out[i], 0) / in_stock_days
-    return rates
-
-
-def _lost(found: _PerProduct, rates: list) -> list[float]:
-    """Lost units: a full day's rate on empty days, less what sold before running out on
-    the days of a stock-out row."""
-    rate = np.array([r or 0.0 for r in rates], dtype=np.float64)
-    row_rate = rate[found.inv]
-    short = np.where(found.in_period, np.maximum(row_rate - found.sold, 0.0), 0.0)
-    partial = np.bincount(found.inv, weights=short, minlength=len(rate))
-    whole = rate * (found.days_out - found.rows_in_period)
-    return (whole + partial).tolist()
-
-
-def _unit_cost(info: ProductInfo) -> int:
-    if info.on_hand > 0:
-        return mul_div_round(info.stock_value_fen, 1, info.on_hand)
-    return info.last_cost_fen
-
-
-def _stockout(
-    info: ProductInfo, days_out: int, out_now: bool, rate: float | None, lost: float
-) -> StockOut:
-    price = info.retail_price_fen
-    return StockOut(
-        info.id,
-        info.name,
-        info.category or "",
-        days_out,
-        out_now,
-        rate,
-        lost,
-        round(lost * price),
-        round(lost * (price - _unit_cost(info))),
+def _rows(infos: list, runs: _Runs, rate: np.ndarray, lost: np.ndarray) -> list[StockOut]:
+    """The rows, most lost sales first (then most days out, then the product)."""
+    price = np.array([info[4] for info in infos], dtype=np.float64)
+    cost = np.array([_unit_cost(*info[5:8]) for info in infos], dtype=np.float64)
+    revenue = np.round(lost * price).astype(np.int64)
+    profit = np.round(lost * (price - cost)).astype(np.int64)
+    order = np.lexsort((runs.ids, -runs.days_out, -revenue)).tolist()
+    rates = [None if r != r else r for r in rate.tolist()]  # NaN: no rate
+    columns = (
+        runs.ids.tolist(),
+        [info[1] for info in infos],
+        [info[2] or "" for info in infos],
+        runs.days_out.tolist(),
+        runs.out_now.tolist(),
+        rates,
+        lost.tolist(),
+        revenue.tolist(),
+        profit.tolist(),
     )
+    return [StockOut(*(column[i] for column in columns)) for i in order]
+
+
+def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
+    if on_hand > 0:
+        return mul_div_round(stock_value_fen, 1, on_hand)
+    return last_cost_fen
 
 
 def stockouts_table(found: StockOuts) -> ReportTable:

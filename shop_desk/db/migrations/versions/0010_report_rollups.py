@@ -1,0 +1,86 @@
+"""report rollups: each product's sales by month and year, and its stock-out runs
+
+Revision ID: 0010_report_rollups
+Revises: 0009_report_totals
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010_report_rollups"
+down_revision: str | Sequence[str] | None = "0009_report_totals"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# - sales_rollups: a year of sales by product summed a row per product and day was some
+#   800,000 rows on a big shop; now a row per product and year (or month) plus the days at
+#   the period's ends.
+# - stockout_runs: a period's stock-outs were found by looking up, for every stock-out day,
+#   the product's next day; now each stretch out of stock is a row.
+# Both are filled from the daily summary at once: an upgraded shop sees its figures at once.
+# (Copies of shop_desk/inventory/sales_rollups.py and stockout_runs.py, frozen here.)
+SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
+
+
+def _fill_rollups(dialect: str, span: str) -> str:
+    if dialect == "postgresql":
+        start = f"CAST(date_trunc('{span}', day) AS DATE)"
+    else:
+        start = f"date(day, 'start of {span}')"
+    return (
+        "INSERT INTO sales_rollups (span, first_day, product_id, units_sold, revenue_fen, "
+        f"cost_fen, uncosted_revenue_fen) SELECT '{span}', {start}, product_id, "
+        "sum(units_sold), sum(revenue_fen), sum(cost_fen), "
+        "sum(CASE WHEN imported THEN revenue_fen ELSE 0 END) FROM daily_summary "
+        f"WHERE {SALES_ROW} GROUP BY {start}, product_id"
+    )
+
+
+FILL_RUNS = (
+    "INSERT INTO stockout_runs (product_id, first_day, end_day) "
+    "SELECT product_id, day, next_change FROM ("
+    " SELECT product_id, day, out_of_stock,"
+    "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
+    "   SELECT product_id, day, out_of_stock,"
+    "    LAG(out_of_stock) OVER (PARTITION BY product_id ORDER BY day) AS day_before"
+    "   FROM daily_summary WHERE NOT imported"
+    "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
+    ") AS changes WHERE out_of_stock"
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sales_rollups",
+        sa.Column("span", sa.String(length=5), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=False),
+        sa.Column("units_sold", sa.Integer(), nullable=False),
+        sa.Column("revenue_fen", sa.BigInteger(), nullable=False),
+        sa.Column("cost_fen", sa.BigInteger(), nullable=False),
+        sa.Column("uncosted_revenue_fen", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"]),
+        sa.PrimaryKeyConstraint("span", "first_day", "product_id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "stockout_runs",
+        sa.Column("product_id", sa.Integer(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("end_day", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"]),
+        sa.PrimaryKeyConstraint("product_id", "first_day"),
+    )
+    op.create_index("ix_stockout_runs_end", "stockout_runs", ["end_day", "product_id", "first_day"])
+    dialect = op.get_bind().dialect.name
+    for span in ("month", "year"):
+        op.execute(_fill_rollups(dialect, span))
+    op.execute(FILL_RUNS)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_stockout_runs_end", table_name="stockout_runs")
+    op.drop_table("stockout_runs")
+    op.drop_table("sales_rollups")

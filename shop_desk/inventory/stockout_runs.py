@@ -1,0 +1,80 @@
+"""Stock-out runs (stockout_runs): the stretches of days a product closed out of stock.
+
+A run starts on a day that closes with on hand <= 0 after a day that closed in stock (or the
+product's first day) and ends on the next day that closes in stock (end_day; NULL while it
+is still out), over the ledger's days of the daily summary: imported history carries no
+stock information, so it neither starts nor ends a run.
+
+The ledger rewrites a product's runs from its summary only when a move changes what a day
+closed at across zero (a sale or write-off that empties it, a receipt or return that refills
+it) or lands on a day before the product's latest (a move dated in the past); any other move
+extends the day it is on without changing a run. The migration, the demo and the benchmark
+builder fill them all at once; `shop-desk check` replays them from the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+# The ledger days where the stock state changes (the first day, then each day whose state
+# differs from the day before), and of those the ones that start a run, each ended by the
+# next change. Plain SQL (window functions: SQLite 3.25+, PostgreSQL): the migration and
+# the benchmark builder run it too. {where} narrows the products.
+_RUNS = (
+    "SELECT product_id, day, next_change FROM ("
+    " SELECT product_id, day, out_of_stock,"
+    "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
+    "   SELECT product_id, day, out_of_stock,"
+    "    LAG(out_of_stock) OVER (PARTITION BY product_id ORDER BY day) AS day_before"
+    "   FROM daily_summary WHERE NOT imported{where}"
+    "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
+    ") AS changes WHERE out_of_stock"
+)
+FILL_ALL = "INSERT INTO stockout_runs (product_id, first_day, end_day) " + _RUNS.format(where="")
+DELETE_ALL = "DELETE FROM stockout_runs"
+
+_DELETE_PRODUCTS = text("DELETE FROM stockout_runs WHERE product_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_FILL_PRODUCTS = text(
+    "INSERT INTO stockout_runs (product_id, first_day, end_day) "
+    + _RUNS.format(where=" AND product_id IN :ids")
+).bindparams(bindparam("ids", expanding=True))
+
+
+def rewrite_runs(conn: Connection, product_ids: Iterable[int]) -> None:
+    """The runs of these products rewritten from their summary rows (after those rows)."""
+    ids = sorted(set(product_ids))
+    if ids:
+        conn.execute(_DELETE_PRODUCTS, {"ids": ids})
+        conn.execute(_FILL_PRODUCTS, {"ids": ids})
+
+
+def refill_runs(conn: Connection) -> None:
+    """Every run rewritten from the daily summary (after a bulk write)."""
+    conn.execute(text(DELETE_ALL))
+    conn.execute(text(FILL_ALL))
+
+
+def changes_runs(before: int, after: int, latest_day_after_move: bool) -> bool:
+    """Whether a move from `before` to `after` on hand can change its product's runs: it
+    crosses zero, or it is dated before the product's latest day."""
+    return (before <= 0) != (after <= 0) or not latest_day_after_move
+
+
+def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
+    """(first_day, end_day) runs from (day, out of stock) in day order (`shop-desk check`)."""
+    runs: list[tuple] = []
+    state = None
+    for day, out in days:
+        if out == state:
+            continue
+        if out:
+            runs.append([day, None])
+        elif runs and state:
+            runs[-1][1] = day
+        state = out
+    return [tuple(run) for run in runs]
