@@ -142,7 +142,7 @@ class StockMove(Base):
 # Conditions of the partial indexes below; a query must repeat them word for word for SQLite
 # to use the index (shop_desk.reports.summary does).
 SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
-STOCKOUT_ROW = "out_of_stock"
+STOCKOUT_SALE_ROW = "out_of_stock AND units_sold > 0"
 
 
 class DailySummary(Base):
@@ -190,13 +190,17 @@ class DailySummary(Base):
             sqlite_where=text(SALES_ROW),
             postgresql_where=text(SALES_ROW),
         ),
+        # What sold on days that closed out of stock (migration 0010; it replaced 0008's
+        # ix_summary_stockouts): the stock-out report's lost sales. out_of_stock is a column
+        # too, so SQLite reads the rows from the index alone.
         Index(
-            "ix_summary_stockouts",
+            "ix_summary_stockout_sales",
             "day",
             "product_id",
             "units_sold",
-            sqlite_where=text(STOCKOUT_ROW),
-            postgresql_where=text(STOCKOUT_ROW),
+            "out_of_stock",
+            sqlite_where=text(STOCKOUT_SALE_ROW),
+            postgresql_where=text(STOCKOUT_SALE_ROW),
         ),
     )
 
@@ -247,7 +251,11 @@ class StockoutRun(Base):
     first_day: Mapped[date] = mapped_column(Date, primary_key=True)
     end_day: Mapped[date | None] = mapped_column(Date, nullable=True)
 
-    __table_args__ = (Index("ix_stockout_runs_end", "end_day", "product_id", "first_day"),)
+    # Clustered by product on SQLite; the runs still open or ended after a day by end_day.
+    __table_args__ = (
+        Index("ix_stockout_runs_end", "end_day", "product_id", "first_day"),
+        {"sqlite_with_rowid": False},
+    )
 
 
 class Sale(Base):

@@ -103,8 +103,14 @@ def _ranked_from_blocks(
 ) -> Ranked:
     """Ranked from the rollups: every product's four sums in one pass (a year is a row or
     two per product), best first, cut in SQL; names for the rows kept."""
-    grouped = summed(blocks, uncosted=shop.uncosted_revenue_fen != 0).subquery()
-    best = select(grouped, func.count().over().label("n")).order_by(*_order(grouped, rank))
+    grouped = (
+        summed(blocks, uncosted=shop.uncosted_revenue_fen != 0)
+        .cte("grouped")
+        .prefix_with("MATERIALIZED")  # summed once, read twice (SQLite and PostgreSQL 12+)
+    )
+    count = select(func.count()).select_from(grouped).scalar_subquery()
+    # The count beside each row as a subquery: a window function made SQLite sort them all.
+    best = select(grouped, count.label("n")).order_by(*_order(grouped, rank))
     if limit is not None:
         best = best.limit(limit)
     best = best.subquery()

@@ -158,14 +158,17 @@ def _branch(block: Block, uncosted: bool, only):
     return select(*labelled).where(*where)
 
 
-def summed(blocks: list[Block], *, uncosted: bool = True, only=None):
+def summed(blocks: list[Block], *, uncosted: bool = True, only=None, units_only: bool = False):
     """A select of (pid, units, revenue, cost, uncosted) per product over the blocks, the
     products whose figures are all zero left out (added and taken away, or sold and taken
-    back). `only`: a subquery of product ids to keep."""
+    back). `only`: a subquery of product ids to keep. `units_only`: (pid, units) alone,
+    zeros kept."""
     if not blocks:
         blocks = [Block("day", date(1, 1, 2), date(1, 1, 1), 1)]  # nothing
     rows = union_all(*(_branch(b, uncosted, only) for b in blocks)).subquery()
     pid, u, r, c, x = rows.c
+    if units_only:
+        return select(pid.label("pid"), func.sum(u).label("units")).group_by(pid)
     sums: list[ColumnElement] = [func.sum(u), func.sum(r), func.sum(c), func.sum(x)]
     return (
         select(

@@ -15,10 +15,11 @@ estimate, not a booking:
   (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
-Only the products with a run in the period are read further: their sales on the days they
-closed out (ix_summary_stockouts), their first day and their units in the rate window (the
-rollups for a long window, spans.py). The rows are computed with NumPy: a year lists tens of
-thousands.
+One statement does it all (_query): the runs summed per product, and only for the products
+with days out in the period their sales on the days they closed out (ix_summary_stockout_sales),
+their first day and their units in the rate window (the rollups for a long window,
+spans.py), their rate and what it left unsold. A year lists tens of thousands of products: a
+row each comes back, and the losses are rounded and sorted with NumPy.
 
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
 written; swap the rate for it when it does.
@@ -28,10 +29,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import Date, String, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product, StockoutRun
@@ -39,8 +41,9 @@ from shop_desk.i18n import tr
 from shop_desk.money import mul_div_round
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
-from shop_desk.reports.spans import summed
-from shop_desk.reports.summary import INFO, STOCKOUT, in_range
+from shop_desk.reports.spans import Block, summed
+from shop_desk.reports.sql_days import days_between, greatest, least
+from shop_desk.reports.summary import INFO, STOCKOUT_SALES
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
@@ -76,8 +79,97 @@ class StockOuts:
         return sum(r.lost_profit_fen for r in self.rows)
 
 
-_OPEN = 2**40  # the day number of a run still open
 _EPOCH = date(1970, 1, 1)
+SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _runs)
+
+
+def _runs(period: Period, rate_first: date):
+    """Each product's days out in the period and in the rate window, and whether it is out
+    at the period's end, from the runs overlapping the window; the products with days out
+    in the period kept. An archived product's open run is left out.
+
+    A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
+    still open); a long one holds most runs, read faster in the table's own order (SQLite's
+    OR of two index ranges costs more than the whole table)."""
+    after = period.last + timedelta(days=1)
+    end = func.coalesce(R.end_day, after)
+    active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
+    started = R.first_day <= period.last
+    if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
+        runs = select(R.product_id, R.first_day, end.label("end_day")).where(
+            started, end > rate_first, or_(R.end_day.is_not(None), active)
+        )
+    else:
+        closed = select(R.product_id, R.first_day, R.end_day).where(started, R.end_day > rate_first)
+        still = select(R.product_id, R.first_day, literal(after, Date).label("end_day")).where(
+            started, R.end_day.is_(None), active
+        )
+        runs = union_all(closed, still)
+    runs = runs.subquery("overlapping")
+
+    def days_out(first: date):
+        stop = least(runs.c.end_day, after)
+        return func.sum(greatest(days_between(stop, greatest(runs.c.first_day, first)), 0))
+
+    out = days_out(period.first)
+    return (
+        select(
+            runs.c.product_id.label("pid"),
+            out.label("days_out"),
+            days_out(rate_first).label("days_window"),
+            func.max(case((runs.c.end_day > period.last, 1), else_=0)).label("out_now"),
+        )
+        .group_by(runs.c.product_id)
+        .having(out > 0)
+        .cte("runs")
+    )
+
+
+def _window_units(session: Session, window: Period, hits):
+    """Units sold in the rate window by the products hit: summed from the rollups for a long
+    window (a row or two a product, every product at once: a key look-up per product costs
+    more); a window read from its days alone looks up each product hit's days
+    (ix_summary_product_sales)."""
+    blocks = rollup_blocks(session, window)
+    if blocks is None:
+        blocks, only = [Block("day", window.first, window.last, 1)], select(hits.c.pid)
+    else:
+        only = None
+    return summed(blocks, uncosted=False, only=only, units_only=True).cte("units")
+
+
+def _facts(session: Session, period: Period, rate_first: date):
+    """One row a product hit: INFO, days out in the period and in the window, out now, its
+    first day on the books (a seek in the summary's key) and its units sold in the
+    window."""
+    hits = _runs(period, rate_first)
+    units = _window_units(session, Period(rate_first, period.last), hits)
+    first_day = select(func.min(S.day)).where(S.product_id == hits.c.pid).scalar_subquery()
+    return (
+        select(
+            *INFO,
+            hits.c.days_out,
+            hits.c.days_window,
+            hits.c.out_now,
+            type_coerce(first_day, String),
+            func.coalesce(units.c.units, 0),
+        )
+        .select_from(hits)
+        .join(Product, Product.id == hits.c.pid)
+        .outerjoin(units, units.c.pid == hits.c.pid)
+    )
+
+
+def _out_sales(period: Period, rate_first: date):
+    """What sold on days that closed out (before running out, or past zero), in the window."""
+    return select(S.product_id, type_coerce(S.day, String), S.units_sold).where(
+        S.day >= rate_first, S.day <= period.last, STOCKOUT_SALES
+    )
+
+
+def _plain(session: Session, stmt) -> list[tuple]:
+    """The driver's rows as they come (tens of thousands: no result-row objects)."""
+    return session.connection().execute(stmt).cursor.fetchall()
 
 
 def _number(day: date) -> int:
@@ -85,163 +177,69 @@ def _number(day: date) -> int:
 
 
 def _numbers(days) -> np.ndarray:
-    """Day numbers (days since 1970) of dates as the driver returns them: ISO text on SQLite,
-    dates on PostgreSQL, None for no day (_OPEN). NumPy parses them all in one go."""
-    parsed = np.array(days, dtype="datetime64[D]")
-    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64)).astype(np.int64)
-
-
-def _columns(rows: list, count: int) -> list[tuple]:
-    return list(zip(*rows, strict=True)) if rows else [()] * count
-
-
-def _overlap(first: np.ndarray, end: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Days of each run [first, end) within lo..hi."""
-    return np.maximum(0, np.minimum(end, hi + 1) - np.maximum(first, lo))
-
-
-@dataclass
-class _Runs:
-    ids: np.ndarray  # the products hit (days out in the period), ascending
-    days_out: np.ndarray  # in the period
-    days_out_window: np.ndarray  # in the rate window (rate_first..last)
-    out_now: np.ndarray  # still out at the period's end
-
-
-def _runs(session: Session, period: Period, rate_first: date) -> _Runs:
-    """The runs overlapping the rate window, summed per product; the products with days out
-    in the period kept."""
-    lo, first, last = _number(rate_first), _number(period.first), _number(period.last)
-    stmt = (
-        select(R.product_id, type_coerce(R.first_day, String), type_coerce(R.end_day, String))
-        .join(Product, Product.id == R.product_id)
-        .where(
-            R.first_day <= period.last,
-            or_(R.end_day > rate_first, and_(R.end_day.is_(None), Product.active.is_(True))),
-        )
-    )
-    pid, day, end = _columns(session.connection().execute(stmt).all(), 3)
-    pid = np.array(pid, dtype=np.int64)
-    day, end = _numbers(day), _numbers(end)
-    ids, inv = np.unique(pid, return_inverse=True)
-
-    def total(values) -> np.ndarray:
-        return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
-
-    days_out = total(_overlap(day, end, first, last))
-    hit = days_out > 0
-    return _Runs(
-        ids[hit],
-        days_out[hit],
-        total(_overlap(day, end, lo, last))[hit],
-        (total((day <= last) & (last < end)) > 0)[hit],
-    )
-
-
-def _hit_ids(period: Period):
-    """A subquery of the products with a run overlapping the period (a superset of the
-    hits: the queries below keep their rows to them)."""
-    return (
-        select(R.product_id)
-        .where(R.first_day <= period.last, or_(R.end_day > period.first, R.end_day.is_(None)))
-        .scalar_subquery()
-    )
-
-
-def _sold_out(session: Session, period: Period, rate_first: date, ids: np.ndarray):
-    """Sales on the days the hit products closed out (what sold before running out, or
-    past zero), rate_first..last: (index into ids, day number, units)."""
-    stmt = select(S.product_id, type_coerce(S.day, String), S.units_sold).where(
-        S.day >= rate_first, S.day <= period.last, STOCKOUT, S.units_sold > 0
-    )
-    pid, day, units = _columns(session.connection().execute(stmt).all(), 3)
-    pid = np.array(pid, dtype=np.int64)
-    where = np.searchsorted(ids, pid)
-    where = np.minimum(where, max(len(ids) - 1, 0))
-    keep = (ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
-    return where[keep], _numbers(day)[keep], np.array(units, dtype=np.int64)[keep]
-
-
-def _window_units(session: Session, period: Period, window: Period) -> dict[int, int]:
-    """Units sold in the rate window by the products with a run in the period: from the
-    rollups for a long window (a row or two a product), else from the days."""
-    only = _hit_ids(period)
-    blocks = rollup_blocks(session, window)
-    if blocks is not None:
-        per = summed(blocks, uncosted=False, only=only).subquery()
-        stmt = select(per.c.pid, per.c.units)
-    else:
-        stmt = (
-            select(S.product_id, func.sum(S.units_sold))
-            .where(in_range(window.first, window.last), S.product_id.in_(only))
-            .group_by(S.product_id)
-        )
-    return {pid: int(units) for pid, units in session.connection().execute(stmt).all()}
-
-
-def _infos(session: Session, period: Period, ids: np.ndarray) -> tuple[list, np.ndarray]:
-    """Name, price and cost of the hit products in id order, and their first day on the
-    books (a seek each in the summary's primary key)."""
-    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    stmt = (
-        select(*INFO, type_coerce(first, String))
-        .where(Product.id.in_(_hit_ids(period)))
-        .order_by(Product.id)
-    )
-    rows = session.connection().execute(stmt).all()
-    found = np.array([row[0] for row in rows], dtype=np.int64)
-    keep = np.isin(found, ids)
-    rows = [row for row, k in zip(rows, keep.tolist(), strict=True) if k]
-    return rows, _numbers([row[-1] for row in rows])
+    """Day numbers (days since 1970) of days as the driver gives them (ISO text on SQLite,
+    dates on PostgreSQL), parsed by NumPy in one go."""
+    return np.array(days, dtype="datetime64[D]").astype(np.int64)
 
 
 def stockouts(session: Session, period: Period) -> StockOuts:
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
-    runs = _runs(session, period, rate_first)
-    if not len(runs.ids):
+    facts = _plain(session, _facts(session, period, rate_first))
+    if not facts:
         return StockOuts(period, rate_first, [])
-    infos, first_days = _infos(session, period, runs.ids)
-    units = _window_units(session, period, Period(rate_first, period.last))
-    at, day, sold = _sold_out(session, period, rate_first, runs.ids)
-    n = len(runs.ids)
-    sold_out_window = np.bincount(at, weights=sold, minlength=n)
-    last = _number(period.last)
-    start = np.maximum(_number(rate_first), first_days)
-    in_stock_days = (last - start + 1) - runs.days_out_window
-    window_units = np.array([units.get(pid, 0) for pid in runs.ids.tolist()], dtype=np.float64)
-    known = in_stock_days >= MIN_RATE_DAYS
-    rate = np.where(
-        known, np.maximum(window_units - sold_out_window, 0) / np.maximum(in_stock_days, 1), 0.0
-    )
-    # A day out loses a day's rate, less what sold on it (before running out, or past zero).
+    facts.sort()  # by product id (the first column)
+    columns = _columns(facts, 13)
+    ids = np.array(columns[0], dtype=np.int64)
+    days_out = np.array(columns[8], dtype=np.int64)
+    start = np.maximum(_numbers(columns[11]), _number(rate_first))
+    in_stock = (_number(period.last) + 1 - start) - np.array(columns[9], dtype=np.int64)
+    # Sales on the days out: taken from the rate's units, and each day's at most the rate
+    # from what such a day loses (it sold that much before running out, or past zero).
+    pid, day, sold = _columns(_plain(session, _out_sales(period, rate_first)), 3)
+    at = np.searchsorted(ids, np.array(pid, dtype=np.int64))
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == np.array(pid, dtype=np.int64)[hit]
+    at, day, sold = at[hit], _numbers(day)[hit], np.array(sold, dtype=np.float64)[hit]
+    sold_out = np.bincount(at, weights=sold, minlength=len(ids))
+    known = in_stock >= MIN_RATE_DAYS
+    in_stock_sales = np.maximum(np.array(columns[12], dtype=np.float64) - sold_out, 0)
+    rate = np.where(known, in_stock_sales / np.maximum(in_stock, 1), 0.0)
     in_period = day >= _number(period.first)
-    sold_in_period = np.minimum(sold, rate[at])
-    partial = np.bincount(at[in_period], weights=sold_in_period[in_period], minlength=n)
-    lost = rate * runs.days_out - partial
-    rows = _rows(infos, runs, np.where(known, rate, np.nan), lost)
+    partial = np.bincount(
+        at[in_period], weights=np.minimum(sold, rate[at])[in_period], minlength=len(ids)
+    )
+    lost = rate * days_out - partial
+    rows = _rows(columns, ids, days_out, np.where(known, rate, np.nan), lost)
     return StockOuts(period, rate_first, rows)
 
 
-def _rows(infos: list, runs: _Runs, rate: np.ndarray, lost: np.ndarray) -> list[StockOut]:
-    """The rows, most lost sales first (then most days out, then the product)."""
-    price = np.array([info[4] for info in infos], dtype=np.float64)
-    cost = np.array([_unit_cost(*info[5:8]) for info in infos], dtype=np.float64)
+def _columns(rows: list, count: int) -> list[list]:
+    """Rows as columns (zip(*rows) is slow on tens of thousands of rows)."""
+    return [[row[i] for row in rows] for i in range(count)]
+
+
+def _rows(columns: list, ids, days_out, rate: np.ndarray, lost: np.ndarray) -> list[StockOut]:
+    """The rows, most lost sales first (then most days out, then the product). `columns`:
+    INFO, then days out, days in the window, out now, first day, units."""
+    price = np.array(columns[4], dtype=np.float64)
+    cost = np.array(list(map(_unit_cost, *columns[5:8])), dtype=np.float64)
     revenue = np.round(lost * price).astype(np.int64)
     profit = np.round(lost * (price - cost)).astype(np.int64)
-    order = np.lexsort((runs.ids, -runs.days_out, -revenue)).tolist()
-    rates = [None if r != r else r for r in rate.tolist()]  # NaN: no rate
-    columns = (
-        runs.ids.tolist(),
-        [info[1] for info in infos],
-        [info[2] or "" for info in infos],
-        runs.days_out.tolist(),
-        runs.out_now.tolist(),
-        rates,
+    order = np.lexsort((ids, -days_out, -revenue)).tolist()
+    table = (
+        ids.tolist(),
+        columns[1],
+        [c or "" for c in columns[2]],
+        days_out.tolist(),
+        [bool(x) for x in columns[10]],
+        [None if r != r else r for r in rate.tolist()],  # NaN: no rate
         lost.tolist(),
         revenue.tolist(),
         profit.tolist(),
     )
-    return [StockOut(*(column[i] for column in columns)) for i in order]
+    pick = itemgetter(*order)
+    reordered = [pick(column) if len(order) > 1 else (column[order[0]],) for column in table]
+    return list(map(StockOut._make, zip(*reordered, strict=True)))
 
 
 def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
@@ -262,10 +260,11 @@ def stockouts_table(found: StockOuts) -> ReportTable:
         ReportColumn("lost_profit_fen", tr("Lost gross profit (est.)"), Kind.MONEY),
     ]
     yes, no = tr("yes"), tr("no")
+    names = {c: category_name(c) for c in {r.category for r in found.rows}}
     rows = [
         (
             r.name,
-            category_name(r.category),
+            names[r.category],
             r.days_out,
             yes if r.out_now else no,
             r.rate,

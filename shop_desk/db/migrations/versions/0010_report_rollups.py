@@ -20,8 +20,12 @@ depends_on: str | Sequence[str] | None = None
 # - stockout_runs: a period's stock-outs were found by looking up, for every stock-out day,
 #   the product's next day; now each stretch out of stock is a row.
 # Both are filled from the daily summary at once: an upgraded shop sees its figures at once.
+# - ix_summary_stockout_sales replaces ix_summary_stockouts (0008): the runs say which days
+#   were out; what is still read by day is what sold on them, from the index alone.
 # (Copies of shop_desk/inventory/sales_rollups.py and stockout_runs.py, frozen here.)
 SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
+STOCKOUT_ROW = "out_of_stock"
+STOCKOUT_SALE_ROW = "out_of_stock AND units_sold > 0"
 
 
 def _fill_rollups(dialect: str, span: str) -> str:
@@ -72,15 +76,34 @@ def upgrade() -> None:
         sa.Column("end_day", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(["product_id"], ["products.id"]),
         sa.PrimaryKeyConstraint("product_id", "first_day"),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_stockout_runs_end", "stockout_runs", ["end_day", "product_id", "first_day"])
     dialect = op.get_bind().dialect.name
     for span in ("month", "year"):
         op.execute(_fill_rollups(dialect, span))
     op.execute(FILL_RUNS)
+    with op.batch_alter_table("daily_summary", schema=None) as batch_op:
+        batch_op.drop_index("ix_summary_stockouts")
+        batch_op.create_index(
+            "ix_summary_stockout_sales",
+            ["day", "product_id", "units_sold", "out_of_stock"],
+            unique=False,
+            sqlite_where=sa.text(STOCKOUT_SALE_ROW),
+            postgresql_where=sa.text(STOCKOUT_SALE_ROW),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("daily_summary", schema=None) as batch_op:
+        batch_op.drop_index("ix_summary_stockout_sales")
+        batch_op.create_index(
+            "ix_summary_stockouts",
+            ["day", "product_id", "units_sold"],
+            unique=False,
+            sqlite_where=sa.text(STOCKOUT_ROW),
+            postgresql_where=sa.text(STOCKOUT_ROW),
+        )
     op.drop_index("ix_stockout_runs_end", table_name="stockout_runs")
     op.drop_table("stockout_runs")
     op.drop_table("sales_rollups")
