@@ -425,14 +425,17 @@ class ReportsPage(QWidget):
         ]
         if not missing:
             return
-        params = {name: self.params(name) for name in missing}  # read on the GUI thread
-        generation, db = self._generation, self.ctx.db
         self._loading.update(missing)
         self.status.show_ok(self.tr("Reading the figures…"))
+        for name in missing:  # a job each: a quick figure never waits for a slow report
+            self._load_one(name, self.params(name))  # params read on the GUI thread
+
+    def _load_one(self, name: str, params: ReportParams) -> None:
+        generation, db = self._generation, self.ctx.db
 
         def job() -> dict[str, ReportTable]:
             with db.read() as session:
-                return {name: run_report(session, name, params[name]) for name in missing}
+                return {name: run_report(session, name, params)}
 
         def done(result: dict[str, ReportTable]) -> None:
             if generation != self._generation:
@@ -444,7 +447,7 @@ class ReportsPage(QWidget):
         def failed(error: BaseException) -> None:
             if generation != self._generation:
                 return
-            self._loading.difference_update(missing)
+            self._loading.discard(name)
             if not isinstance(error, ShopDeskError):
                 raise error
             self.status.show_error(str(error))
