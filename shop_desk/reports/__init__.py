@@ -63,7 +63,8 @@ class ReportParams:
     period: Period = field(default_factory=lambda: default_period(Grain.DAY, today()))
     grain: Grain = Grain.DAY  # sales by day, week or month
     days: int = 30  # slow movers: no sale in this many days
-    limit: int | None = None  # rows: top sellers (default 20), slow movers, margin by product (all)
+    limit: int | None = None  # rows: top sellers (default 20); slow movers, margin by product,
+    # stock-outs: all
     rank: Rank = Rank.REVENUE  # top sellers by sales, units or gross profit
     today: date = field(default_factory=today)
 
@@ -93,7 +94,7 @@ def _margin_categories(session: Session, p: ReportParams) -> ReportTable:
 
 
 def _stockouts(session: Session, p: ReportParams) -> ReportTable:
-    return stockouts_table(stockouts(session, p.period))
+    return stockouts_table(stockouts(session, p.period, p.limit))
 
 
 def _purchases(session: Session, p: ReportParams) -> ReportTable:

@@ -135,8 +135,10 @@ def last_sale_day(session: Session) -> date | None:
     return day
 
 
-def _branch(block: Block, uncosted: bool, only):
-    """One block's rows: (pid, units, revenue, cost, uncosted), signed."""
+def _branch(block: Block, uncosted: bool, only, by_day: bool):
+    """One block's rows: (pid, units, revenue, cost, uncosted), signed. `by_day`: days are
+    read by day, `only` checked on each row (product_id + 0 keeps SQLite from seeking each
+    product instead: right for the few days at the ends of a long period)."""
 
     def signed(column):
         return column if block.sign > 0 else -column
@@ -144,7 +146,7 @@ def _branch(block: Block, uncosted: bool, only):
     if block.span == "day":
         where = [S.day >= block.first, S.day <= block.last, SALES]
         if only is not None:
-            where.append(S.product_id.in_(only))
+            where.append((S.product_id + 0 if by_day else S.product_id).in_(only))
         zero = literal_column("0")
         x = case((S.imported, S.revenue_fen), else_=zero) if uncosted else zero
         columns = (S.product_id, S.units_sold, S.revenue_fen, S.cost_fen, x)
@@ -165,7 +167,8 @@ def summed(blocks: list[Block], *, uncosted: bool = True, only=None, units_only:
     zeros kept."""
     if not blocks:
         blocks = [Block("day", date(1, 1, 2), date(1, 1, 1), 1)]  # nothing
-    rows = union_all(*(_branch(b, uncosted, only) for b in blocks)).subquery()
+    by_day = any(b.span != "day" for b in blocks)
+    rows = union_all(*(_branch(b, uncosted, only, by_day) for b in blocks)).subquery()
     pid, u, r, c, x = rows.c
     if units_only:
         return select(pid.label("pid"), func.sum(u).label("units")).group_by(pid)

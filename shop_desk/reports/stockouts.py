@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -68,15 +67,12 @@ class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
 class StockOuts:
     period: Period
     rate_first: date
-    rows: list[StockOut]
-
-    @property
-    def lost_revenue_fen(self) -> int:
-        return sum(r.lost_revenue_fen for r in self.rows)
-
-    @property
-    def lost_profit_fen(self) -> int:
-        return sum(r.lost_profit_fen for r in self.rows)
+    rows: list[StockOut]  # most lost sales first; the first `limit` when one was given
+    count: int = 0  # products that ran out (all of them)
+    days_out: int = 0  # the totals of all of them
+    lost_units: float = 0.0
+    lost_revenue_fen: int = 0
+    lost_profit_fen: int = 0
 
 
 _EPOCH = date(1970, 1, 1)
@@ -127,15 +123,10 @@ def _runs(period: Period, rate_first: date):
 
 def _window_units(session: Session, window: Period, hits):
     """Units sold in the rate window by the products hit: summed from the rollups for a long
-    window (a row or two a product, every product at once: a key look-up per product costs
-    more); a window read from its days alone looks up each product hit's days
-    (ix_summary_product_sales)."""
-    blocks = rollup_blocks(session, window)
-    if blocks is None:
-        blocks, only = [Block("day", window.first, window.last, 1)], select(hits.c.pid)
-    else:
-        only = None
-    return summed(blocks, uncosted=False, only=only, units_only=True).cte("units")
+    window (a row or two a product; a key look-up per product cost more); a window read from
+    its days alone looks up each product hit's days (ix_summary_product_sales)."""
+    blocks = rollup_blocks(session, window) or [Block("day", window.first, window.last, 1)]
+    return summed(blocks, uncosted=False, only=select(hits.c.pid), units_only=True).cte("units")
 
 
 def _facts(session: Session, period: Period, rate_first: date):
@@ -182,7 +173,9 @@ def _numbers(days) -> np.ndarray:
     return np.array(days, dtype="datetime64[D]").astype(np.int64)
 
 
-def stockouts(session: Session, period: Period) -> StockOuts:
+def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
+    """Every product that ran out in the period, most lost sales first: the `limit` first
+    listed, the totals of all."""
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     facts = _plain(session, _facts(session, period, rate_first))
     if not facts:
@@ -209,8 +202,31 @@ def stockouts(session: Session, period: Period) -> StockOuts:
         at[in_period], weights=np.minimum(sold, rate[at])[in_period], minlength=len(ids)
     )
     lost = rate * days_out - partial
-    rows = _rows(columns, ids, days_out, np.where(known, rate, np.nan), lost)
-    return StockOuts(period, rate_first, rows)
+    price = np.array(columns[4], dtype=np.float64)
+    cost = np.array(list(map(_unit_cost, *columns[5:8])), dtype=np.float64)
+    revenue = np.round(lost * price).astype(np.int64)
+    profit = np.round(lost * (price - cost)).astype(np.int64)
+    order = np.lexsort((ids, -days_out, -revenue))[:limit]
+    figures = _Figures(ids, days_out, np.where(known, rate, np.nan), lost, revenue, profit)
+    return StockOuts(
+        period,
+        rate_first,
+        _rows(columns, figures, order),
+        len(ids),
+        int(days_out.sum()),
+        float(lost.sum()),
+        int(revenue.sum()),
+        int(profit.sum()),
+    )
+
+
+class _Figures(NamedTuple):
+    ids: np.ndarray
+    days_out: np.ndarray
+    rate: np.ndarray  # NaN: no rate
+    lost: np.ndarray
+    revenue: np.ndarray
+    profit: np.ndarray
 
 
 def _columns(rows: list, count: int) -> list[list]:
@@ -218,28 +234,29 @@ def _columns(rows: list, count: int) -> list[list]:
     return [[row[i] for row in rows] for i in range(count)]
 
 
-def _rows(columns: list, ids, days_out, rate: np.ndarray, lost: np.ndarray) -> list[StockOut]:
-    """The rows, most lost sales first (then most days out, then the product). `columns`:
-    INFO, then days out, days in the window, out now, first day, units."""
-    price = np.array(columns[4], dtype=np.float64)
-    cost = np.array(list(map(_unit_cost, *columns[5:8])), dtype=np.float64)
-    revenue = np.round(lost * price).astype(np.int64)
-    profit = np.round(lost * (price - cost)).astype(np.int64)
-    order = np.lexsort((ids, -days_out, -revenue)).tolist()
-    table = (
-        ids.tolist(),
-        columns[1],
-        [c or "" for c in columns[2]],
-        days_out.tolist(),
-        [bool(x) for x in columns[10]],
-        [None if r != r else r for r in rate.tolist()],  # NaN: no rate
-        lost.tolist(),
-        revenue.tolist(),
-        profit.tolist(),
+def _rows(columns: list, f: _Figures, order: np.ndarray) -> list[StockOut]:
+    """The rows in `order`. `columns`: INFO, then days out, days in the window, out now,
+    first day, units."""
+    pick = order.tolist()
+    names, categories, out_now = columns[1], columns[2], columns[10]
+    rates = [None if r != r else r for r in f.rate[order].tolist()]
+    return list(
+        map(
+            StockOut._make,
+            zip(
+                f.ids[order].tolist(),
+                [names[i] for i in pick],
+                [categories[i] or "" for i in pick],
+                f.days_out[order].tolist(),
+                [bool(out_now[i]) for i in pick],
+                rates,
+                f.lost[order].tolist(),
+                f.revenue[order].tolist(),
+                f.profit[order].tolist(),
+                strict=True,
+            ),
+        )
     )
-    pick = itemgetter(*order)
-    reordered = [pick(column) if len(order) > 1 else (column[order[0]],) for column in table]
-    return list(map(StockOut._make, zip(*reordered, strict=True)))
 
 
 def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
@@ -275,12 +292,12 @@ def stockouts_table(found: StockOuts) -> ReportTable:
         for r in found.rows
     ]
     totals = (
-        tr("{n} products ran out", n=len(rows)),
+        tr("{n} products ran out", n=found.count),
         None,
-        sum(r.days_out for r in found.rows),
+        found.days_out,
         None,
         None,
-        sum(r.lost_units for r in found.rows),
+        found.lost_units,
         found.lost_revenue_fen,
         found.lost_profit_fen,
     )
@@ -293,6 +310,8 @@ def stockouts_table(found: StockOuts) -> ReportTable:
             last=found.period.last.isoformat(),
         )
     ]
+    if len(rows) < found.count:
+        notes.append(tr("{shown} of {count} shown.", shown=len(rows), count=found.count))
     return ReportTable(
         "stockouts",
         tr("Stock-outs and lost sales"),

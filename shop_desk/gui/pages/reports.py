@@ -53,6 +53,7 @@ GOOD, BAD, MUTED = "#15803d", "#b91c1c", "#6b7280"
 TOP_LIMIT = 50  # top sellers in the table (the chart shows the first 15)
 SLOW_LIMIT = 200  # slow movers listed on screen (the count and cash cover all; Excel: all)
 MARGIN_LIMIT = 500  # products by gross margin listed on screen (Excel: all)
+STOCKOUT_LIMIT = 500  # products that ran out listed on screen, most lost first (Excel: all)
 CHART_ROWS = 15
 REFRESH_AFTER_MS = 3000  # after a sale, while the page is open
 
@@ -388,6 +389,8 @@ class ReportsPage(QWidget):
             return replace(base, limit=SLOW_LIMIT)
         if name == "margin-products":
             return replace(base, limit=MARGIN_LIMIT)
+        if name == "stockouts":
+            return replace(base, limit=STOCKOUT_LIMIT)
         return base
 
     # --- loading ----------------------------------------------------------------------------
@@ -662,7 +665,7 @@ class ReportsPage(QWidget):
             lost = out.totals[out.column("lost_revenue_fen")] if out.totals else 0
             self.lost_tile.set(
                 short_money(lost),
-                self.tr("{n} products ran out").format(n=len(out.rows)),
+                out.totals[0],  # "{n} products ran out", of all of them (the list is cut)
                 BAD if lost > 0 else MUTED,
             )
 
