@@ -42,7 +42,7 @@ from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
 from shop_desk.reports.spans import Block, summed
 from shop_desk.reports.sql_days import days_between, greatest, least
-from shop_desk.reports.summary import INFO, STOCKOUT_SALES
+from shop_desk.reports.summary import STOCKOUT_SALES, chunks
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
@@ -76,6 +76,11 @@ class StockOuts:
 
 
 _EPOCH = date(1970, 1, 1)
+# The columns of _facts.
+FACTS = (
+    "id", "price", "on_hand", "value", "last_cost",
+    "days_out", "days_window", "out_now", "first_day", "units",
+)  # fmt: skip
 SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _runs)
 
 
@@ -130,15 +135,18 @@ def _window_units(session: Session, window: Period, hits):
 
 
 def _facts(session: Session, period: Period, rate_first: date):
-    """One row a product hit: INFO, days out in the period and in the window, out now, its
-    first day on the books (a seek in the summary's key) and its units sold in the
-    window."""
+    """One row a product hit: FACTS. Its first day on the books is a seek in the summary's
+    key; names are read for the rows listed only (_names)."""
     hits = _runs(period, rate_first)
     units = _window_units(session, Period(rate_first, period.last), hits)
     first_day = select(func.min(S.day)).where(S.product_id == hits.c.pid).scalar_subquery()
     return (
         select(
-            *INFO,
+            Product.id,
+            Product.retail_price_fen,
+            Product.on_hand,
+            Product.stock_value_fen,
+            Product.last_cost_fen,
             hits.c.days_out,
             hits.c.days_window,
             hits.c.out_now,
@@ -181,11 +189,11 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     if not facts:
         return StockOuts(period, rate_first, [])
     facts.sort()  # by product id (the first column)
-    columns = _columns(facts, 13)
-    ids = np.array(columns[0], dtype=np.int64)
-    days_out = np.array(columns[8], dtype=np.int64)
-    start = np.maximum(_numbers(columns[11]), _number(rate_first))
-    in_stock = (_number(period.last) + 1 - start) - np.array(columns[9], dtype=np.int64)
+    columns = dict(zip(FACTS, _columns(facts, len(FACTS)), strict=True))
+    ids = np.array(columns["id"], dtype=np.int64)
+    days_out = np.array(columns["days_out"], dtype=np.int64)
+    start = np.maximum(_numbers(columns["first_day"]), _number(rate_first))
+    in_stock = (_number(period.last) + 1 - start) - np.array(columns["days_window"])
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
     pid, day, sold = _columns(_plain(session, _out_sales(period, rate_first)), 3)
@@ -195,15 +203,16 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     at, day, sold = at[hit], _numbers(day)[hit], np.array(sold, dtype=np.float64)[hit]
     sold_out = np.bincount(at, weights=sold, minlength=len(ids))
     known = in_stock >= MIN_RATE_DAYS
-    in_stock_sales = np.maximum(np.array(columns[12], dtype=np.float64) - sold_out, 0)
+    in_stock_sales = np.maximum(np.array(columns["units"], dtype=np.float64) - sold_out, 0)
     rate = np.where(known, in_stock_sales / np.maximum(in_stock, 1), 0.0)
     in_period = day >= _number(period.first)
     partial = np.bincount(
         at[in_period], weights=np.minimum(sold, rate[at])[in_period], minlength=len(ids)
     )
     lost = rate * days_out - partial
-    price = np.array(columns[4], dtype=np.float64)
-    cost = np.array(list(map(_unit_cost, *columns[5:8])), dtype=np.float64)
+    price = np.array(columns["price"], dtype=np.float64)
+    costs = map(_unit_cost, columns["on_hand"], columns["value"], columns["last_cost"])
+    cost = np.array(list(costs), dtype=np.float64)
     revenue = np.round(lost * price).astype(np.int64)
     profit = np.round(lost * (price - cost)).astype(np.int64)
     order = np.lexsort((ids, -days_out, -revenue))[:limit]
@@ -211,7 +220,7 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     return StockOuts(
         period,
         rate_first,
-        _rows(columns, figures, order),
+        _rows(session, columns, figures, order),
         len(ids),
         int(days_out.sum()),
         float(lost.sum()),
@@ -234,19 +243,20 @@ def _columns(rows: list, count: int) -> list[list]:
     return [[row[i] for row in rows] for i in range(count)]
 
 
-def _rows(columns: list, f: _Figures, order: np.ndarray) -> list[StockOut]:
-    """The rows in `order`. `columns`: INFO, then days out, days in the window, out now,
-    first day, units."""
+def _rows(session: Session, columns: dict, f: _Figures, order: np.ndarray) -> list[StockOut]:
+    """The rows in `order`, with their names (read for these products only)."""
     pick = order.tolist()
-    names, categories, out_now = columns[1], columns[2], columns[10]
-    rates = [None if r != r else r for r in f.rate[order].tolist()]
+    ids = f.ids[order].tolist()
+    names = _names(session, ids)
+    out_now = columns["out_now"]
+    rates = [None if r != r else r for r in f.rate[order].tolist()]  # NaN: no rate
     return list(
         map(
             StockOut._make,
             zip(
-                f.ids[order].tolist(),
-                [names[i] for i in pick],
-                [categories[i] or "" for i in pick],
+                ids,
+                [names[p][0] for p in ids],
+                [names[p][1] or "" for p in ids],
                 f.days_out[order].tolist(),
                 [bool(out_now[i]) for i in pick],
                 rates,
@@ -257,6 +267,14 @@ def _rows(columns: list, f: _Figures, order: np.ndarray) -> list[StockOut]:
             ),
         )
     )
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    found = {}
+    for batch in chunks(ids):
+        stmt = select(Product.id, Product.name, Product.category).where(Product.id.in_(batch))
+        found.update((pid, (name, category)) for pid, name, category in _plain(session, stmt))
+    return found
 
 
 def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
