@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, inspect, select, update
 
 from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
+from shop_desk.importing import apply_sales, preview_sales
 from shop_desk.inventory.check import check_database
 from shop_desk.inventory.counter import Cart, checkout, get_sale, return_items
 from shop_desk.inventory.sales_rollups import span_start
@@ -40,8 +41,9 @@ def _rollups(session) -> dict[tuple, tuple[int, int, int, int]]:
     return {(s, d, p): tuple(f) for s, d, p, *f in rows if any(f)}
 
 
-def _runs(session, product_id: int | None = None) -> list[tuple]:
-    stmt = select(StockoutRun.product_id, StockoutRun.first_day, StockoutRun.end_day)
+def _runs(session, product_id: int | None = None, *, since: bool = False) -> list[tuple]:
+    columns = [StockoutRun.product_id, StockoutRun.first_day, StockoutRun.end_day]
+    stmt = select(*columns, *([StockoutRun.since] if since else []))
     if product_id is not None:
         stmt = stmt.where(StockoutRun.product_id == product_id)
     return [tuple(r) for r in session.execute(stmt.order_by(StockoutRun.product_id, "first_day"))]
@@ -84,8 +86,8 @@ def test_rollups_of_the_fixture_shop(shop):
 
 def test_runs_of_the_fixture_shop(shop):
     with shop.db.read() as s:
-        # chips ran out on T-5 and came back on T-2; nothing else ran out
-        assert _runs(s) == [(shop.chips, T - D(5), T - D(2))]
+        # chips ran out on T-5 and came back on T-2 (on the books since T-40); nothing else
+        assert _runs(s, since=True) == [(shop.chips, T - D(5), T - D(2), T - D(40))]
 
 
 def test_check_finds_and_repairs_wrong_rollups_and_runs(shop):
@@ -99,7 +101,7 @@ def test_check_finds_and_repairs_wrong_rollups_and_runs(shop):
         stray = {"units_sold": 1, "revenue_fen": 100, "cost_fen": 50, "uncosted_revenue_fen": 0}
         s.add(SalesRollup(span="month", first_day=date(2020, 1, 1), product_id=shop.towel, **stray))
         s.execute(update(StockoutRun).values(end_day=None))
-        s.add(StockoutRun(product_id=shop.gum, first_day=T - D(9), end_day=T - D(8)))
+        s.add(StockoutRun(product_id=shop.gum, first_day=T - D(9), end_day=T - D(8), since=T))
     with shop.db.read() as s:
         report = check_database(s)
     problems = report.problems
@@ -177,13 +179,22 @@ def test_a_move_dated_back_rewrites_the_runs(db):
     assert _clean_runs(db, pid) == [(d + D(1), d + D(5)), (d + D(7), None)]
 
 
-def test_the_history_import_adds_to_the_rollups_not_the_runs(shop):
-    """Imported days (tests/report_shop.py) are in the rollups; they hold no stock."""
+def test_the_history_import_adds_to_the_rollups_not_the_runs(shop, tmp_path):
+    """Imported days are in the rollups; they hold no stock, so the runs stay, but an
+    earlier first day on the books moves where the product's sales rate may start."""
+    path = tmp_path / "chips.csv"
+    path.write_text(f"日期,条码,数量,销售额\n2025-06-01,{shop.codes['chips']},2,11.00\n", "utf-8")
+    with shop.db.read() as s:
+        preview = preview_sales(path, session=s)
+    with shop.db.session() as s:
+        apply_sales(s, preview)
     with shop.db.read() as s:
         rollups = _rollups(s)
-        runs = _runs(s)
-    assert rollups[("year", date(2025, 1, 1), shop.cola)][3] == 1500
-    assert all(pid == shop.chips for pid, _, _ in runs)
+        assert _runs(s, since=True) == [(shop.chips, T - D(5), T - D(2), date(2025, 6, 1))]
+        assert check_database(s).ok
+    assert rollups[("month", date(2025, 6, 1), shop.chips)] == (2, 1100, 0, 1100)
+    assert rollups[("year", date(2025, 1, 1), shop.chips)] == (2, 1100, 0, 1100)
+    assert rollups[("year", date(2025, 1, 1), shop.cola)][3] == 1500  # the fixture's import
 
 
 def test_migration_fills_rollups_and_runs_from_existing_shops(shop):
@@ -194,7 +205,7 @@ def test_migration_fills_rollups_and_runs_from_existing_shops(shop):
     from shop_desk.db.migrate import alembic_config
 
     with shop.db.read() as s:
-        kept_rollups, kept_runs = _rollups(s), _runs(s)
+        kept_rollups, kept_runs = _rollups(s), _runs(s, since=True)
     with shop.db.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0009_report_totals")
     tables = inspect(shop.db.engine).get_table_names()
@@ -202,5 +213,5 @@ def test_migration_fills_rollups_and_runs_from_existing_shops(shop):
     assert shop.db.migrate() is True
     with shop.db.read() as s:
         assert _rollups(s) == kept_rollups
-        assert _runs(s) == kept_runs
+        assert _runs(s, since=True) == kept_runs
         assert check_database(s).ok

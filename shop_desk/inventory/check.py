@@ -50,7 +50,10 @@ _ROLLUPS = (
     "SELECT product_id, span, first_day, units_sold, revenue_fen, cost_fen, "
     "uncosted_revenue_fen FROM sales_rollups ORDER BY +product_id"
 )
-_RUNS = "SELECT product_id, first_day, end_day FROM stockout_runs ORDER BY +product_id, first_day"
+_RUNS = (
+    "SELECT product_id, first_day, end_day, since FROM stockout_runs "
+    "ORDER BY +product_id, first_day"
+)
 
 _TOTALS = "SELECT day, units_sold, revenue_fen, cost_fen, uncosted_revenue_fen FROM daily_totals"
 # Imported history is not in the ledger: its days count as the summary holds them.
@@ -114,8 +117,8 @@ class _Fixes:
              "cost_fen, uncosted_revenue_fen) VALUES (:span, :day, :pid, :units, :revenue, "
              ":cost, :uncosted)"),
             (self.runs_of, "DELETE FROM stockout_runs WHERE product_id = :pid"),
-            (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day) "
-             "VALUES (:pid, :first, :end)"),
+            (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
+             "VALUES (:pid, :first, :end, :since)"),
         )  # fmt: skip
         for rows, sql in statements:
             if rows:
@@ -193,9 +196,11 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
         _compare_lots(product_lots, state, report, fixes)
         _compare_days(product_id, days.take(product_id), state, report, fixes)
         _add_days(shop_days, state)
-        _compare_rollups(product_id, state, imported.take(product_id), rollups.take(product_id),
-                         report, fixes)  # fmt: skip
-        _compare_runs(product_id, state, runs.take(product_id), report, fixes)
+        imported_days = imported.take(product_id)
+        _compare_rollups(product_id, state, imported_days, rollups.take(product_id), report,
+                         fixes)  # fmt: skip
+        since = _first_day(state, imported_days)
+        _compare_runs(product_id, state, since, runs.take(product_id), report, fixes)
     for group in (moves, lots, days, imported, rollups, runs):
         group.rest()
     _compare_totals(conn, shop_days, report, fixes)
@@ -324,16 +329,23 @@ def _compare_rollups(
                                   **dict(zip(_FIGURES, expected, strict=True))})  # fmt: skip
 
 
+def _first_day(state: _Replay, imported: list):
+    """The product's first day on the books: its first move or imported day."""
+    return min([*state.days, *(row[1] for row in imported)], default=None)
+
+
 def _compare_runs(
-    product_id: int, state: _Replay, stored: list, report: CheckReport, fixes: _Fixes
+    product_id: int, state: _Replay, since, stored: list, report: CheckReport, fixes: _Fixes
 ) -> None:
-    """The product's stock-out runs: from its replayed days (closing on hand <= 0)."""
-    want = runs_from_days([(day, row[3] <= 0) for day, row in sorted(state.days.items())])
-    have = [(first, end) for _, first, end in stored]
+    """The product's stock-out runs: from its replayed days (closing on hand <= 0), each
+    with the product's first day on the books."""
+    days = runs_from_days([(day, row[3] <= 0) for day, row in sorted(state.days.items())])
+    want = [(first, end, since) for first, end in days]
+    have = [tuple(row[1:]) for row in stored]
     if have != want:
         report.problems.append(f"stock-out runs {product_id}: {have}, ledger says {want}")
         fixes.runs_of.append({"pid": product_id})
-        fixes.runs += [{"pid": product_id, "first": f, "end": e} for f, e in want]
+        fixes.runs += [{"pid": product_id, "first": f, "end": e, "since": s} for f, e, s in want]
 
 
 def _compare_totals(conn: Connection, shop_days: dict, report: CheckReport, fixes: _Fixes) -> None:

@@ -8,8 +8,9 @@ stock information, so it neither starts nor ends a run.
 The ledger rewrites a product's runs from its summary only when a move changes what a day
 closed at across zero (a sale or write-off that empties it, a receipt or return that refills
 it) or lands on a day before the product's latest (a move dated in the past); any other move
-extends the day it is on without changing a run. The migration, the demo and the benchmark
-builder fill them all at once; `shop-desk check` replays them from the ledger.
+extends the day it is on without changing a run. The history import rewrites the runs of
+the products it wrote (their first day may move back). The migration, the demo and the
+benchmark builder fill them all at once; `shop-desk check` replays them from the ledger.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from sqlalchemy.engine import Connection
 # next change. Plain SQL (window functions: SQLite 3.25+, PostgreSQL): the migration and
 # the benchmark builder run it too. {where} narrows the products.
 _RUNS = (
-    "SELECT product_id, day, next_change FROM ("
+    "SELECT product_id, day, next_change, (SELECT min(d.day) FROM daily_summary AS d"
+    " WHERE d.product_id = changes.product_id) FROM ("
     " SELECT product_id, day, out_of_stock,"
     "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
     "   SELECT product_id, day, out_of_stock,"
@@ -33,16 +35,16 @@ _RUNS = (
     "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
     ") AS changes WHERE out_of_stock"
 )
-FILL_ALL = "INSERT INTO stockout_runs (product_id, first_day, end_day) " + _RUNS.format(where="")
+_INSERT = "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
+FILL_ALL = _INSERT + _RUNS.format(where="")
 DELETE_ALL = "DELETE FROM stockout_runs"
 
 _DELETE_PRODUCTS = text("DELETE FROM stockout_runs WHERE product_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
-_FILL_PRODUCTS = text(
-    "INSERT INTO stockout_runs (product_id, first_day, end_day) "
-    + _RUNS.format(where=" AND product_id IN :ids")
-).bindparams(bindparam("ids", expanding=True))
+_FILL_PRODUCTS = text(_INSERT + _RUNS.format(where=" AND product_id IN :ids")).bindparams(
+    bindparam("ids", expanding=True)
+)
 
 
 def rewrite_runs(conn: Connection, product_ids: Iterable[int]) -> None:

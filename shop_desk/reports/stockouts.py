@@ -97,14 +97,16 @@ def _runs(period: Period, rate_first: date):
     active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
     started = R.first_day <= period.last
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
-        runs = select(R.product_id, R.first_day, end.label("end_day")).where(
+        runs = select(R.product_id, R.first_day, end.label("end_day"), R.since).where(
             started, end > rate_first, or_(R.end_day.is_not(None), active)
         )
     else:
-        closed = select(R.product_id, R.first_day, R.end_day).where(started, R.end_day > rate_first)
-        still = select(R.product_id, R.first_day, literal(after, Date).label("end_day")).where(
-            started, R.end_day.is_(None), active
+        closed = select(R.product_id, R.first_day, R.end_day, R.since).where(
+            started, R.end_day > rate_first
         )
+        still = select(
+            R.product_id, R.first_day, literal(after, Date).label("end_day"), R.since
+        ).where(started, R.end_day.is_(None), active)
         runs = union_all(closed, still)
     runs = runs.subquery("overlapping")
 
@@ -119,6 +121,7 @@ def _runs(period: Period, rate_first: date):
             out.label("days_out"),
             days_out(rate_first).label("days_window"),
             func.max(case((runs.c.end_day > period.last, 1), else_=0)).label("out_now"),
+            func.min(runs.c.since).label("since"),
         )
         .group_by(runs.c.product_id)
         .having(out > 0)
@@ -135,11 +138,10 @@ def _window_units(session: Session, window: Period, hits):
 
 
 def _facts(session: Session, period: Period, rate_first: date):
-    """One row a product hit: FACTS. Its first day on the books is a seek in the summary's
-    key; names are read for the rows listed only (_names)."""
+    """One row a product hit: FACTS (its first day on the books from its runs); names are
+    read for the rows listed only (_names)."""
     hits = _runs(period, rate_first)
     units = _window_units(session, Period(rate_first, period.last), hits)
-    first_day = select(func.min(S.day)).where(S.product_id == hits.c.pid).scalar_subquery()
     return (
         select(
             Product.id,
@@ -150,7 +152,7 @@ def _facts(session: Session, period: Period, rate_first: date):
             hits.c.days_out,
             hits.c.days_window,
             hits.c.out_now,
-            type_coerce(first_day, String),
+            type_coerce(hits.c.since, String),
             func.coalesce(units.c.units, 0),
         )
         .select_from(hits)

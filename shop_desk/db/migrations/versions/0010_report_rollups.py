@@ -43,8 +43,9 @@ def _fill_rollups(dialect: str, span: str) -> str:
 
 
 FILL_RUNS = (
-    "INSERT INTO stockout_runs (product_id, first_day, end_day) "
-    "SELECT product_id, day, next_change FROM ("
+    "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
+    "SELECT product_id, day, next_change, (SELECT min(d.day) FROM daily_summary AS d"
+    " WHERE d.product_id = changes.product_id) FROM ("
     " SELECT product_id, day, out_of_stock,"
     "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
     "   SELECT product_id, day, out_of_stock,"
@@ -74,6 +75,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=False),
         sa.Column("end_day", sa.Date(), nullable=True),
+        sa.Column("since", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(["product_id"], ["products.id"]),
         sa.PrimaryKeyConstraint("product_id", "first_day"),
         sqlite_with_rowid=False,
