@@ -44,7 +44,7 @@ from shop_desk.inventory.ledger import (
 )
 from shop_desk.inventory.sales_rollups import SPANS, fill_sql
 from shop_desk.inventory.search import name_grams
-from shop_desk.inventory.stockout_runs import FILL_ALL as FILL_RUNS
+from shop_desk.inventory.stockout_runs import fill_all_sql
 from shop_desk.money import mul_div_round
 from shop_desk.paths import database_path
 from shop_desk.text import gtin_with_check_digit, pinyin_keys
@@ -602,7 +602,7 @@ def build(folder: Path, plan: Plan) -> dict:
     conn.execute(FILL_DAYS, every_day)  # daily_totals
     for span in SPANS:  # sales_rollups
         conn.execute(fill_sql("sqlite", span), every_day)
-    conn.execute(FILL_RUNS)  # stockout_runs
+    conn.execute(fill_all_sql("sqlite"))  # stockout_runs
     conn.execute("COMMIT")
     # Planner statistics, as the program keeps them after a migration or an import.
     conn.execute("PRAGMA analysis_limit=1000")

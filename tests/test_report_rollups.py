@@ -101,7 +101,9 @@ def test_check_finds_and_repairs_wrong_rollups_and_runs(shop):
         stray = {"units_sold": 1, "revenue_fen": 100, "cost_fen": 50, "uncosted_revenue_fen": 0}
         s.add(SalesRollup(span="month", first_day=date(2020, 1, 1), product_id=shop.towel, **stray))
         s.execute(update(StockoutRun).values(end_day=None))
-        s.add(StockoutRun(product_id=shop.gum, first_day=T - D(9), end_day=T - D(8), since=T))
+        s.add(
+            StockoutRun(product_id=shop.gum, first_day=T - D(9), end_day=T - D(8), days=1, since=T)
+        )
     with shop.db.read() as s:
         report = check_database(s)
     problems = report.problems

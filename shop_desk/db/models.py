@@ -250,6 +250,7 @@ class StockoutRun(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
     first_day: Mapped[date] = mapped_column(Date, primary_key=True)
     end_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # end - first; NULL: open
     # The product's first day on the books (its first summary row, imported history too):
     # where its in-stock sales rate may start, kept here so a report needs no look-up.
     since: Mapped[date] = mapped_column(Date)

@@ -51,7 +51,7 @@ _ROLLUPS = (
     "uncosted_revenue_fen FROM sales_rollups ORDER BY +product_id"
 )
 _RUNS = (
-    "SELECT product_id, first_day, end_day, since FROM stockout_runs "
+    "SELECT product_id, first_day, end_day, days, since FROM stockout_runs "
     "ORDER BY +product_id, first_day"
 )
 
@@ -117,8 +117,8 @@ class _Fixes:
              "cost_fen, uncosted_revenue_fen) VALUES (:span, :day, :pid, :units, :revenue, "
              ":cost, :uncosted)"),
             (self.runs_of, "DELETE FROM stockout_runs WHERE product_id = :pid"),
-            (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
-             "VALUES (:pid, :first, :end, :since)"),
+            (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since)"
+             " VALUES (:pid, :first, :end, :days, :since)"),
         )  # fmt: skip
         for rows, sql in statements:
             if rows:
@@ -340,12 +340,14 @@ def _compare_runs(
     """The product's stock-out runs: from its replayed days (closing on hand <= 0), each
     with the product's first day on the books."""
     days = runs_from_days([(day, row[3] <= 0) for day, row in sorted(state.days.items())])
-    want = [(first, end, since) for first, end in days]
+    want = [(*run, since) for run in days]
     have = [tuple(row[1:]) for row in stored]
     if have != want:
         report.problems.append(f"stock-out runs {product_id}: {have}, ledger says {want}")
         fixes.runs_of.append({"pid": product_id})
-        fixes.runs += [{"pid": product_id, "first": f, "end": e, "since": s} for f, e, s in want]
+        fixes.runs += [
+            {"pid": product_id, "first": f, "end": e, "days": n, "since": s} for f, e, n, s in want
+        ]
 
 
 def _compare_totals(conn: Connection, shop_days: dict, report: CheckReport, fixes: _Fixes) -> None:

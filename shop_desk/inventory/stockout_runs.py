@@ -16,6 +16,8 @@ benchmark builder fill them all at once; `shop-desk check` replays them from the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import cache
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -25,7 +27,7 @@ from sqlalchemy.engine import Connection
 # next change. Plain SQL (window functions: SQLite 3.25+, PostgreSQL): the migration and
 # the benchmark builder run it too. {where} narrows the products.
 _RUNS = (
-    "SELECT product_id, day, next_change, (SELECT min(d.day) FROM daily_summary AS d"
+    "SELECT product_id, day, next_change, {days}, (SELECT min(d.day) FROM daily_summary AS d"
     " WHERE d.product_id = changes.product_id) FROM ("
     " SELECT product_id, day, out_of_stock,"
     "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
@@ -35,16 +37,28 @@ _RUNS = (
     "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
     ") AS changes WHERE out_of_stock"
 )
-_INSERT = "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
-FILL_ALL = _INSERT + _RUNS.format(where="")
+_DAYS = {  # a run's length: from its first day to the day it ended
+    "sqlite": "CAST(julianday(next_change) - julianday(day) AS INTEGER)",
+    "postgresql": "(next_change - day)",
+}
+_INSERT = "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since) "
 DELETE_ALL = "DELETE FROM stockout_runs"
+
+
+def fill_all_sql(dialect: str) -> str:
+    """Every product's runs from the daily summary (into an empty table)."""
+    return _INSERT + _RUNS.format(days=_DAYS[dialect], where="")
+
 
 _DELETE_PRODUCTS = text("DELETE FROM stockout_runs WHERE product_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
-_FILL_PRODUCTS = text(_INSERT + _RUNS.format(where=" AND product_id IN :ids")).bindparams(
-    bindparam("ids", expanding=True)
-)
+
+
+@cache
+def _fill_products(dialect: str):
+    sql = _INSERT + _RUNS.format(days=_DAYS[dialect], where=" AND product_id IN :ids")
+    return text(sql).bindparams(bindparam("ids", expanding=True))
 
 
 def rewrite_runs(conn: Connection, product_ids: Iterable[int]) -> None:
@@ -52,13 +66,13 @@ def rewrite_runs(conn: Connection, product_ids: Iterable[int]) -> None:
     ids = sorted(set(product_ids))
     if ids:
         conn.execute(_DELETE_PRODUCTS, {"ids": ids})
-        conn.execute(_FILL_PRODUCTS, {"ids": ids})
+        conn.execute(_fill_products(conn.dialect.name), {"ids": ids})
 
 
 def refill_runs(conn: Connection) -> None:
     """Every run rewritten from the daily summary (after a bulk write)."""
     conn.execute(text(DELETE_ALL))
-    conn.execute(text(FILL_ALL))
+    conn.execute(text(fill_all_sql(conn.dialect.name)))
 
 
 def changes_runs(before: int, after: int, latest_day_after_move: bool) -> bool:
@@ -68,7 +82,8 @@ def changes_runs(before: int, after: int, latest_day_after_move: bool) -> bool:
 
 
 def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
-    """(first_day, end_day) runs from (day, out of stock) in day order (`shop-desk check`)."""
+    """(first_day, end_day, days) runs from (day, out of stock) in day order (`shop-desk
+    check`); days as the driver gives them (ISO text on SQLite, dates on PostgreSQL)."""
     runs: list[tuple] = []
     state = None
     for day, out in days:
@@ -79,4 +94,12 @@ def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
         elif runs and state:
             runs[-1][1] = day
         state = out
-    return [tuple(run) for run in runs]
+    return [(first, end, _length(first, end)) for first, end in runs]
+
+
+def _length(first, end) -> int | None:
+    if end is None:
+        return None
+    if isinstance(first, str):
+        first, end = date.fromisoformat(first), date.fromisoformat(end)
+    return (end - first).days

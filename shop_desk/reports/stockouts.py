@@ -97,29 +97,33 @@ def _runs(period: Period, rate_first: date):
     active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
     started = R.first_day <= period.last
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
-        runs = select(R.product_id, R.first_day, end.label("end_day"), R.since).where(
+        runs = select(R.product_id, R.first_day, end.label("end_day"), R.days, R.since).where(
             started, end > rate_first, or_(R.end_day.is_not(None), active)
         )
     else:
-        closed = select(R.product_id, R.first_day, R.end_day, R.since).where(
+        closed = select(R.product_id, R.first_day, R.end_day, R.days, R.since).where(
             started, R.end_day > rate_first
         )
         still = select(
-            R.product_id, R.first_day, literal(after, Date).label("end_day"), R.since
+            R.product_id, R.first_day, literal(after, Date).label("end_day"), R.days, R.since
         ).where(started, R.end_day.is_(None), active)
         runs = union_all(closed, still)
     runs = runs.subquery("overlapping")
 
     def days_out(first: date):
+        # Most runs lie inside: their stored length; the rest are cut by day arithmetic.
         stop = least(runs.c.end_day, after)
-        return func.sum(greatest(days_between(stop, greatest(runs.c.first_day, first)), 0))
+        cut = greatest(days_between(stop, greatest(runs.c.first_day, first)), 0)
+        inside = (runs.c.first_day >= first) & (runs.c.end_day <= after) & runs.c.days.is_not(None)
+        return func.sum(case((inside, runs.c.days), else_=cut))
 
     out = days_out(period.first)
+    window = out if rate_first == period.first else days_out(rate_first)  # summed once
     return (
         select(
             runs.c.product_id.label("pid"),
             out.label("days_out"),
-            days_out(rate_first).label("days_window"),
+            window.label("days_window"),
             func.max(case((runs.c.end_day > period.last, 1), else_=0)).label("out_now"),
             func.min(runs.c.since).label("since"),
         )

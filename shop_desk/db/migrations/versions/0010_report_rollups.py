@@ -42,18 +42,25 @@ def _fill_rollups(dialect: str, span: str) -> str:
     )
 
 
-FILL_RUNS = (
-    "INSERT INTO stockout_runs (product_id, first_day, end_day, since) "
-    "SELECT product_id, day, next_change, (SELECT min(d.day) FROM daily_summary AS d"
-    " WHERE d.product_id = changes.product_id) FROM ("
-    " SELECT product_id, day, out_of_stock,"
-    "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
-    "   SELECT product_id, day, out_of_stock,"
-    "    LAG(out_of_stock) OVER (PARTITION BY product_id ORDER BY day) AS day_before"
-    "   FROM daily_summary WHERE NOT imported"
-    "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
-    ") AS changes WHERE out_of_stock"
-)
+_DAYS = {
+    "sqlite": "CAST(julianday(next_change) - julianday(day) AS INTEGER)",
+    "postgresql": "(next_change - day)",
+}
+
+
+def _fill_runs(dialect: str) -> str:
+    return (
+        "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since) "
+        f"SELECT product_id, day, next_change, {_DAYS[dialect]}, (SELECT min(d.day) FROM "
+        "daily_summary AS d WHERE d.product_id = changes.product_id) FROM ("
+        " SELECT product_id, day, out_of_stock,"
+        "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
+        "   SELECT product_id, day, out_of_stock,"
+        "    LAG(out_of_stock) OVER (PARTITION BY product_id ORDER BY day) AS day_before"
+        "   FROM daily_summary WHERE NOT imported"
+        "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
+        ") AS changes WHERE out_of_stock"
+    )
 
 
 def upgrade() -> None:
@@ -75,6 +82,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=False),
         sa.Column("end_day", sa.Date(), nullable=True),
+        sa.Column("days", sa.Integer(), nullable=True),
         sa.Column("since", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(["product_id"], ["products.id"]),
         sa.PrimaryKeyConstraint("product_id", "first_day"),
@@ -84,7 +92,7 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for span in ("month", "year"):
         op.execute(_fill_rollups(dialect, span))
-    op.execute(FILL_RUNS)
+    op.execute(_fill_runs(dialect))
     with op.batch_alter_table("daily_summary", schema=None) as batch_op:
         batch_op.drop_index("ix_summary_stockouts")
         batch_op.create_index(
