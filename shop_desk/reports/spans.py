@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, case, func, literal_column, select, union_
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, SalesRollup
+from shop_desk.inventory.sales_rollups import span_start
 from shop_desk.reports.summary import SALES
 
 S, R = DailySummary, SalesRollup
@@ -98,13 +99,9 @@ def _clipped(blocks: list[Block], last_sale: date | None) -> list[Block]:
     for b in blocks:
         if b.first > last_sale:
             continue
-        end = last_sale if b.span == "day" else _span_start(b.span, last_sale)
+        end = last_sale if b.span == "day" else span_start(b.span, last_sale)
         out.append(Block(b.span, b.first, min(b.last, end), b.sign))
     return out
-
-
-def _span_start(span: str, day: date) -> date:
-    return day.replace(day=1) if span == "month" else day.replace(month=1, day=1)
 
 
 def decompose(first: date, last: date, last_sale: date | None) -> list[Block]:
@@ -164,9 +161,8 @@ def summed(blocks: list[Block], *, uncosted: bool = True, only=None, units_only:
     """A select of (pid, units, revenue, cost, uncosted) per product over the blocks, the
     products whose figures are all zero left out (added and taken away, or sold and taken
     back). `only`: a subquery of product ids to keep. `units_only`: (pid, units) alone,
-    zeros kept."""
-    if not blocks:
-        blocks = [Block("day", date(1, 1, 2), date(1, 1, 1), 1)]  # nothing
+    zeros kept. `blocks` is not empty (a period after the last sale has no blocks: its days
+    are read instead, see products.rollup_blocks)."""
     by_day = any(b.span != "day" for b in blocks)
     rows = union_all(*(_branch(b, uncosted, only, by_day) for b in blocks)).subquery()
     pid, u, r, c, x = rows.c

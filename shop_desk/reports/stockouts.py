@@ -15,11 +15,12 @@ estimate, not a booking:
   (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
-One statement does it all (_query): the runs summed per product, and only for the products
-with days out in the period their sales on the days they closed out (ix_summary_stockout_sales),
-their first day and their units in the rate window (the rollups for a long window,
-spans.py), their rate and what it left unsold. A year lists tens of thousands of products: a
-row each comes back, and the losses are rounded and sorted with NumPy.
+Two statements: each product hit with its figures (_facts: its runs summed, its first day
+on the books as the runs hold it, its price and cost, its units in the rate window from the
+rollups for a long window, spans.py), and what sold on days that closed out in the window
+(ix_summary_stockout_sales). A year hits tens of thousands of products: the rates, losses,
+totals and order are worked out with NumPy, and names are read for the rows listed only
+(`limit`: the page lists the 500 that lost the most; the totals are of all).
 
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
 written; swap the rate for it when it does.
