@@ -247,3 +247,13 @@ def test_any_period_from_the_rollups_equals_its_days(shop, first, last):
                 sums[i] += v
             sums[3] += r.revenue_fen if r.imported else 0
     assert got == {pid: tuple(v) for pid, v in want.items() if any(v[:3])}
+
+
+def test_a_product_sold_before_any_stock_came_in_is_out_from_that_day(db):
+    with db.session() as s:
+        pid = make_product(s, "新品试卖", 300).id
+    d = date(2026, 3, 1)
+    _sell(db, pid, 2, d)  # 0 to -2: no zero crossed, but its first day closes out
+    assert _clean_runs(db, pid) == [(d, None)]
+    _receive(db, pid, 6, d + D(3))
+    assert _clean_runs(db, pid) == [(d, d + D(3))]

@@ -7,10 +7,11 @@ stock information, so it neither starts nor ends a run.
 
 The ledger rewrites a product's runs from its summary only when a move changes what a day
 closed at across zero (a sale or write-off that empties it, a receipt or return that refills
-it) or lands on a day before the product's latest (a move dated in the past); any other move
-extends the day it is on without changing a run. The history import rewrites the runs of
-the products it wrote (their first day may move back). The migration, the demo and the
-benchmark builder fill them all at once; `shop-desk check` replays them from the ledger.
+it), starts from exactly zero, or lands on a day before the product's latest (a move dated
+in the past); any other move extends the day it is on without changing a run. The history
+import rewrites the runs of the products it wrote (their first day may move back). The
+migration, the demo and the benchmark builder fill them all at once; `shop-desk check`
+replays them from the ledger.
 """
 
 from __future__ import annotations
@@ -75,10 +76,11 @@ def refill_runs(conn: Connection) -> None:
     conn.execute(text(fill_all_sql(conn.dialect.name)))
 
 
-def changes_runs(before: int, after: int, latest_day_after_move: bool) -> bool:
+def changes_runs(before: int, after: int, latest_day: bool) -> bool:
     """Whether a move from `before` to `after` on hand can change its product's runs: it
-    crosses zero, or it is dated before the product's latest day."""
-    return (before <= 0) != (after <= 0) or not latest_day_after_move
+    crosses zero, it leaves zero (a product sold before any stock came in has no run yet;
+    one sold out exactly has one open), or it is dated before the product's latest day."""
+    return (before <= 0) != (after <= 0) or before == 0 or not latest_day
 
 
 def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
