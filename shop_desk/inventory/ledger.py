@@ -32,7 +32,7 @@ from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 from shop_desk.inventory.day_totals import add_to_day
 from shop_desk.inventory.sales_rollups import add_to_rollups
-from shop_desk.inventory.stockout_runs import changes_runs, rewrite_runs
+from shop_desk.inventory.stockout_runs import crosses, keep_runs
 from shop_desk.money import mul_div_round
 
 MAX_MOVE_QTY = 1_000_000
@@ -190,8 +190,9 @@ def post_move(
     )
     session.add(move)
     _summarise(session, product, kind, qty, change, revenue_fen, day)
-    if changes_runs(before, product.on_hand, latest):
-        rewrite_runs(session.connection(), [product.id])
+    crossed = crosses(before, product.on_hand, latest)
+    if crossed or before == 0:
+        keep_runs(session.connection(), {product.id} if crossed else set(), {product.id})
     return move
 
 
@@ -356,13 +357,16 @@ def post_outgoing(
     stock = {pid: [row.on_hand, row.stock_value_fen] for pid, row in products.items()}
     left_before = {lot.id: lot.qty_left for states in lots.values() for lot in states}
     moves, summaries, costs = [], [], []
-    runs_changed: set[int] = set()
+    crossed: set[int] = set()
+    from_zero: set[int] = set()
     for item in items:
         figures, row = stock[item.product_id], products[item.product_id]
         cost = outgoing_value(figures[0], figures[1], row.last_cost_fen, item.qty)
         consume_lots(lots.get(item.product_id, []), item.qty)
-        if changes_runs(figures[0], figures[0] - item.qty, _is_latest_day(row.updated_at, day)):
-            runs_changed.add(item.product_id)
+        if crosses(figures[0], figures[0] - item.qty, _is_latest_day(row.updated_at, day)):
+            crossed.add(item.product_id)
+        elif figures[0] == 0:
+            from_zero.add(item.product_id)
         figures[0] -= item.qty
         figures[1] -= cost
         moves.append(
@@ -402,7 +406,7 @@ def post_outgoing(
     conn.execute(summary_upsert(conn.dialect.name), summaries)
     add_to_day(conn, day, summaries)  # the shop's day: one statement for the whole sale
     add_to_rollups(conn, summaries)  # the products' months and years: one statement too
-    rewrite_runs(conn, runs_changed)  # only for a product emptied (or a sale dated back)
+    keep_runs(conn, crossed, from_zero)  # only for a product emptied (or a sale dated back)
     stock_after = {p: (stock[p][0], stock[p][1]) for p in touched}
     return Posted(costs, stock_after, {row["b_id"]: row["b_left"] for row in changed}, at)
 

@@ -7,8 +7,9 @@ stock information, so it neither starts nor ends a run.
 
 The ledger rewrites a product's runs from its summary only when a move changes what a day
 closed at across zero (a sale or write-off that empties it, a receipt or return that refills
-it), starts from exactly zero, or lands on a day before the product's latest (a move dated
-in the past); any other move extends the day it is on without changing a run. The history
+it), takes out from exactly zero a product with no open run (sold before any stock came in),
+or lands on a day before the product's latest (a move dated in the past); any other move
+extends the day it is on without changing a run. The history
 import rewrites the runs of the products it wrote (their first day may move back). The
 migration, the demo and the benchmark builder fill them all at once; `shop-desk check`
 replays them from the ledger.
@@ -76,11 +77,27 @@ def refill_runs(conn: Connection) -> None:
     conn.execute(text(fill_all_sql(conn.dialect.name)))
 
 
-def changes_runs(before: int, after: int, latest_day: bool) -> bool:
-    """Whether a move from `before` to `after` on hand can change its product's runs: it
-    crosses zero, it leaves zero (a product sold before any stock came in has no run yet;
-    one sold out exactly has one open), or it is dated before the product's latest day."""
-    return (before <= 0) != (after <= 0) or before == 0 or not latest_day
+def crosses(before: int, after: int, latest_day: bool) -> bool:
+    """Whether a move from `before` to `after` on hand changes its product's runs for sure:
+    it crosses zero, or it is dated before the product's latest day."""
+    return (before <= 0) != (after <= 0) or not latest_day
+
+
+_OPEN = text(
+    "SELECT product_id FROM stockout_runs WHERE product_id IN :ids AND end_day IS NULL"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def keep_runs(conn: Connection, crossed: set[int], from_zero: set[int]) -> None:
+    """After a move's summary rows: rewrite the runs of the products `crossed`, and of those
+    that went out from exactly zero without an open run (sold before any stock came in: their
+    first day out starts one; a product sold out at zero has one open already, the usual
+    case, and costs one look-up)."""
+    from_zero -= crossed
+    if from_zero:
+        opened = {row[0] for row in conn.execute(_OPEN, {"ids": sorted(from_zero)})}
+        crossed = crossed | (from_zero - opened)
+    rewrite_runs(conn, crossed)
 
 
 def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
