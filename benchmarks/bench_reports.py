@@ -30,9 +30,9 @@ TARGET_MS = 300.0
 
 
 def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
-    """What the page shows by default (its limits: 50 top sellers, 200 slow movers and 500
-    products by margin listed),
-    then longer periods. `end` is the shop's last day."""
+    """What the page shows by default (its limits: 50 top sellers, 200 slow movers, 500
+    products by margin and 500 stock-outs listed; the totals are of all), then longer
+    periods. `end` is the shop's last day."""
     month = Period(end - timedelta(days=29), end)
     year = Period(end - timedelta(days=364), end)
     return {
@@ -44,7 +44,7 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
         "stock_value": ("stock-value", _p(month, Grain.DAY, end)),
         "margin_products_30d": ("margin-products", _p(month, Grain.DAY, end, limit=500)),
         "margin_categories_30d": ("margin-categories", _p(month, Grain.DAY, end)),
-        "stockouts_30d": ("stockouts", _p(month, Grain.DAY, end)),
+        "stockouts_30d": ("stockouts", _p(month, Grain.DAY, end, limit=500)),
         "purchases_12m": ("purchases", _p(default_period(Grain.MONTH, end), Grain.MONTH, end)),
         "long_top_sellers_90d": (
             "top-sellers",
@@ -56,13 +56,13 @@ def cases(end: date) -> dict[str, tuple[str, ReportParams]]:
         ),
         "long_stockouts_90d": (
             "stockouts",
-            _p(Period(end - timedelta(days=89), end), Grain.DAY, end),
+            _p(Period(end - timedelta(days=89), end), Grain.DAY, end, limit=500),
         ),
         # A year: the page's longest preset ("Last 12 months", "This year") or a custom range.
         "year_sales_by_day_365d": ("sales", _p(year, Grain.DAY, end)),
         "year_top_sellers_365d": ("top-sellers", _p(year, Grain.DAY, end, limit=50)),
         "year_margin_products_365d": ("margin-products", _p(year, Grain.DAY, end, limit=500)),
-        "year_stockouts_365d": ("stockouts", _p(year, Grain.DAY, end)),
+        "year_stockouts_365d": ("stockouts", _p(year, Grain.DAY, end, limit=500)),
         "year_slow_movers_365d": ("slow-movers", _p(year, Grain.DAY, end, limit=200, days=365)),
     }
 

@@ -42,7 +42,9 @@ from shop_desk.inventory.ledger import (
     outgoing_value,
     summary_delta,
 )
+from shop_desk.inventory.sales_rollups import SPANS, fill_sql
 from shop_desk.inventory.search import name_grams
+from shop_desk.inventory.stockout_runs import fill_all_sql
 from shop_desk.money import mul_div_round
 from shop_desk.paths import database_path
 from shop_desk.text import gtin_with_check_digit, pinyin_keys
@@ -596,7 +598,11 @@ def build(folder: Path, plan: Plan) -> dict:
     t_sim = time.perf_counter() - started
     for sql in index_sql:
         conn.execute(sql)
-    conn.execute(FILL_DAYS, {"first": "0001-01-01", "last": "9999-12-31"})  # daily_totals
+    every_day = {"first": "0001-01-01", "last": "9999-12-31"}
+    conn.execute(FILL_DAYS, every_day)  # daily_totals
+    for span in SPANS:  # sales_rollups
+        conn.execute(fill_sql("sqlite", span), every_day)
+    conn.execute(fill_all_sql("sqlite"))  # stockout_runs
     conn.execute("COMMIT")
     # Planner statistics, as the program keeps them after a migration or an import.
     conn.execute("PRAGMA analysis_limit=1000")
@@ -646,6 +652,9 @@ def ensure_big_shop(
     meta_path = folder / "build.json"
     if meta_path.exists() and not force:
         return folder, json.loads(meta_path.read_text(encoding="utf-8"))
+    older = None if force else _older_schema(folder)
+    if older is not None:
+        return _upgrade_copy(older, folder)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     end = date.today() - timedelta(days=1)
@@ -653,6 +662,34 @@ def ensure_big_shop(
     meta["built_on"] = date.today().isoformat()
     (tmp / "build.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return folder, meta
+
+
+def _older_schema(folder: Path) -> Path | None:
+    """The newest cached build of the same shop under an earlier schema revision."""
+    stem = folder.name[: -len(SCHEMA_HEAD)]
+    found = sorted(
+        (p for p in folder.parent.glob(stem + "*") if (p / "build.json").exists()),
+        key=lambda p: p.stat().st_mtime,
+    )
+    return found[-1] if found else None
+
+
+def _upgrade_copy(older: Path, folder: Path) -> tuple[Path, dict]:
+    """A copy of an older build brought to this schema by the real migrations (as a shop
+    that upgrades): minutes of simulation saved, and the migrations' fills exercised."""
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    shutil.copy2(database_path(older), database_path(tmp))
+    started = time.perf_counter()
+    open_database(folder=tmp).dispose()  # migrates (after its pre-migration backup)
+    shutil.rmtree(tmp / "backups", ignore_errors=True)
+    meta = json.loads((older / "build.json").read_text(encoding="utf-8"))
+    meta["upgraded_from"] = older.name
+    meta["upgrade_seconds"] = round(time.perf_counter() - started, 1)
+    (tmp / "build.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     tmp.rename(folder)
     return folder, meta
 

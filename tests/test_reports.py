@@ -190,3 +190,15 @@ def test_periods_buckets_and_last_year():
         parse_day("tomorrow")
     with pytest.raises(InputError):
         Period(T, T - D(1))
+
+
+def test_stockouts_listed_up_to_a_limit_with_totals_of_all(shop):
+    """The page lists the products that lost the most; the totals and the count are of all."""
+    with shop.db.read() as s:
+        cut = stockouts(s, Period(T - D(9), T), limit=0)
+        table = run_report(s, "stockouts", ReportParams(period=Period(T - D(9), T), limit=0))
+    assert cut.rows == [] and cut.count == 1
+    assert (cut.days_out, cut.lost_revenue_fen, cut.lost_profit_fen) == (3, 44, 20)
+    assert cut.lost_units == pytest.approx(2 / 25)
+    assert table.rows == [] and table.totals[table.column("lost_revenue_fen")] == 44
+    assert "0 of 1 shown." in table.notes

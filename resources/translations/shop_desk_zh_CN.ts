@@ -1923,10 +1923,6 @@ Everything recorded since then (sales, receipts, changes) is replaced. The data 
             <translation>{what}，{days} 天没有卖出</translation>
         </message>
         <message>
-            <source>{n} products ran out</source>
-            <translation>{n} 种商品断过货</translation>
-        </message>
-        <message>
             <source>reports {first} to {last}.xlsx</source>
             <translation>报表 {first} 至 {last}.xlsx</translation>
         </message>

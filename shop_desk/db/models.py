@@ -142,7 +142,7 @@ class StockMove(Base):
 # Conditions of the partial indexes below; a query must repeat them word for word for SQLite
 # to use the index (shop_desk.reports.summary does).
 SALES_ROW = "units_sold != 0 OR revenue_fen != 0 OR cost_fen != 0"
-STOCKOUT_ROW = "out_of_stock"
+STOCKOUT_SALE_ROW = "out_of_stock AND units_sold > 0"
 
 
 class DailySummary(Base):
@@ -190,13 +190,17 @@ class DailySummary(Base):
             sqlite_where=text(SALES_ROW),
             postgresql_where=text(SALES_ROW),
         ),
+        # What sold on days that closed out of stock (migration 0010; it replaced 0008's
+        # ix_summary_stockouts): the stock-out report's lost sales. out_of_stock is a column
+        # too, so SQLite reads the rows from the index alone.
         Index(
-            "ix_summary_stockouts",
+            "ix_summary_stockout_sales",
             "day",
             "product_id",
             "units_sold",
-            sqlite_where=text(STOCKOUT_ROW),
-            postgresql_where=text(STOCKOUT_ROW),
+            "out_of_stock",
+            sqlite_where=text(STOCKOUT_SALE_ROW),
+            postgresql_where=text(STOCKOUT_SALE_ROW),
         ),
     )
 
@@ -213,6 +217,49 @@ class DailyTotal(Base):
     revenue_fen: Mapped[int] = mapped_column(Money, default=0)
     cost_fen: Mapped[int] = mapped_column(Money, default=0)
     uncosted_revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # imported: no cost
+
+
+class SalesRollup(Base):
+    """Each product's sales figures per calendar month (span "month") and per calendar year
+    (span "year"), first_day being the span's first day (migration 0010). The sums of the
+    DailySummary sales rows in the span, kept in the same transactions (ledger, history import,
+    demo, `shop-desk check`), so a long period reads a row a product and year or month plus
+    the days at its ends (reports/spans.py), not a row a product and day."""
+
+    __tablename__ = "sales_rollups"
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    units_sold: Mapped[int] = mapped_column(Integer, default=0)
+    revenue_fen: Mapped[int] = mapped_column(Money, default=0)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
+    uncosted_revenue_fen: Mapped[int] = mapped_column(Money, default=0)  # imported: no cost
+
+    # Clustered by span and day on SQLite: a span's rows are one range of the table.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class StockoutRun(Base):
+    """One stretch of days a product closed out of stock (migration 0010): from first_day to
+    the day before end_day (the first day it closed in stock again), end_day NULL while it is
+    still out. Derived from the ledger's days of the DailySummary (imported history carries
+    no stock information); written by the ledger only when a move crosses zero, so a period's
+    stock-outs read the runs that overlap it, not every stock-out day."""
+
+    __tablename__ = "stockout_runs"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    end_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # end - first; NULL: open
+    # The product's first day on the books (its first summary row, imported history too):
+    # where its in-stock sales rate may start, kept here so a report needs no look-up.
+    since: Mapped[date] = mapped_column(Date)
+
+    # Clustered by product on SQLite; the runs still open or ended after a day by end_day.
+    __table_args__ = (
+        Index("ix_stockout_runs_end", "end_day", "product_id", "first_day"),
+        {"sqlite_with_rowid": False},
+    )
 
 
 class Sale(Base):

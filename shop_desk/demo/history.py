@@ -49,6 +49,8 @@ from shop_desk.inventory.ledger import (
     outgoing_value,
     summary_delta,
 )
+from shop_desk.inventory.sales_rollups import recompute_rollups
+from shop_desk.inventory.stockout_runs import refill_runs
 from shop_desk.money import mul_div_round
 from shop_desk.progress import Progress
 
@@ -241,8 +243,11 @@ class Simulation:
                     self._flush()
                     yield Progress(t + 1, self.days, tr("Writing the sales history…"))
             self._settle_lots()
-            last = self.first_day + timedelta(days=self.days - 1)  # the shop's daily totals
-            recompute_days(self.writer.session.connection(), self.first_day, last)
+            last = self.first_day + timedelta(days=self.days - 1)
+            conn = self.writer.session.connection()
+            recompute_days(conn, self.first_day, last)  # the shop's daily totals
+            recompute_rollups(conn, self.first_day, last)  # each product's months and years
+            refill_runs(conn)  # and its stock-out runs
         return self.counts
 
     def _day_of(self, t: int) -> _Day:

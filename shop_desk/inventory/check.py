@@ -5,7 +5,9 @@ The ledger, the lots and the daily summaries are read as three streams sorted by
 look-up per row, and a query per product was 400,000 queries on a big shop) and merged with
 the products in Python, one product at a time, so memory stays small. Repairs are gathered
 and written after the reading, in the same transaction. The shop's daily totals are the
-replayed days summed over every product, plus the imported history as the summary holds it.
+replayed days summed over every product, plus the imported history as the summary holds it;
+each product's months and years (sales_rollups) are its replayed days plus its imported
+history, and its stock-out runs come from its replayed days alone.
 
 The database's own check is PRAGMA quick_check (pages and records); `full` adds
 integrity_check (indexes against their tables) and foreign_key_check, which take minutes on
@@ -24,6 +26,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from shop_desk.inventory.ledger import LotState, consume_lots, incoming_lot_qty, summary_delta
+from shop_desk.inventory.sales_rollups import SPANS, span_start
+from shop_desk.inventory.stockout_runs import runs_from_days
 
 _BATCH = 20_000
 # "+product_id": sort the table read in one pass rather than follow the index row by row.
@@ -36,6 +40,19 @@ _LOTS = "SELECT product_id, id, expiry_date, qty_left FROM lots ORDER BY +produc
 _SUMMARIES = (
     "SELECT product_id, day, units_sold, revenue_fen, cost_fen, closing_on_hand, out_of_stock "
     "FROM daily_summary WHERE imported = FALSE ORDER BY +product_id, day"
+)
+
+_IMPORTED_DAYS = (
+    "SELECT product_id, day, units_sold, revenue_fen FROM daily_summary WHERE imported = TRUE "
+    "ORDER BY +product_id, day"
+)
+_ROLLUPS = (
+    "SELECT product_id, span, first_day, units_sold, revenue_fen, cost_fen, "
+    "uncosted_revenue_fen FROM sales_rollups ORDER BY +product_id"
+)
+_RUNS = (
+    "SELECT product_id, first_day, end_day, days, since FROM stockout_runs "
+    "ORDER BY +product_id, first_day"
 )
 
 _TOTALS = "SELECT day, units_sold, revenue_fen, cost_fen, uncosted_revenue_fen FROM daily_totals"
@@ -73,6 +90,9 @@ class _Fixes:
     summaries: list[dict] = field(default_factory=list)
     stale_days: list[dict] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)
+    rollups: list[dict] = field(default_factory=list)
+    runs_of: list[dict] = field(default_factory=list)  # products whose runs are rewritten
+    runs: list[dict] = field(default_factory=list)
 
     def apply(self, conn: Connection) -> None:
         statements = (
@@ -90,6 +110,15 @@ class _Fixes:
             ([t for t in self.totals if any(t[k] for k in _FIGURES)],
              "INSERT INTO daily_totals (day, units_sold, revenue_fen, cost_fen, "
              "uncosted_revenue_fen) VALUES (:day, :units, :revenue, :cost, :uncosted)"),
+            (self.rollups, "DELETE FROM sales_rollups WHERE span = :span AND first_day = :day "
+             "AND product_id = :pid"),
+            ([r for r in self.rollups if any(r[k] for k in _FIGURES)],
+             "INSERT INTO sales_rollups (span, first_day, product_id, units_sold, revenue_fen, "
+             "cost_fen, uncosted_revenue_fen) VALUES (:span, :day, :pid, :units, :revenue, "
+             ":cost, :uncosted)"),
+            (self.runs_of, "DELETE FROM stockout_runs WHERE product_id = :pid"),
+            (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since)"
+             " VALUES (:pid, :first, :end, :days, :since)"),
         )  # fmt: skip
         for rows, sql in statements:
             if rows:
@@ -153,6 +182,9 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
     moves = _Grouped(_stream(conn, _MOVES, 1), "stock move", report)
     lots = _Grouped(_stream(conn, _LOTS, 2), "lot", report)
     days = _Grouped(_stream(conn, _SUMMARIES, 3), "summary", report)
+    imported = _Grouped(_stream(conn, _IMPORTED_DAYS, 5), "imported summary", report)
+    rollups = _Grouped(_stream(conn, _ROLLUPS, 6), "sales rollup", report)
+    runs = _Grouped(_stream(conn, _RUNS, 7), "stock-out run", report)
     shop_days: dict = {}  # day -> the shop's [units, revenue, cost, uncosted revenue]
     for product_id, on_hand, value in _stream(conn, _PRODUCTS, 4):
         report.products = product_id
@@ -164,7 +196,12 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
         _compare_lots(product_lots, state, report, fixes)
         _compare_days(product_id, days.take(product_id), state, report, fixes)
         _add_days(shop_days, state)
-    for group in (moves, lots, days):
+        imported_days = imported.take(product_id)
+        _compare_rollups(product_id, state, imported_days, rollups.take(product_id), report,
+                         fixes)  # fmt: skip
+        since = _first_day(state, imported_days)
+        _compare_runs(product_id, state, since, runs.take(product_id), report, fixes)
+    for group in (moves, lots, days, imported, rollups, runs):
         group.rest()
     _compare_totals(conn, shop_days, report, fixes)
     if repair:
@@ -258,6 +295,59 @@ def _add_days(shop_days: dict, state: _Replay) -> None:
         totals[0] += units
         totals[1] += revenue
         totals[2] += cost
+
+
+def _start(span: str, day):
+    """The first day of the span holding `day`, as the driver gives days (ISO text on SQLite,
+    dates on PostgreSQL)."""
+    if isinstance(day, str):
+        return day[:8] + "01" if span == "month" else day[:5] + "01-01"
+    return span_start(span, day)
+
+
+def _compare_rollups(
+    product_id: int, state: _Replay, imported: list, stored: list, report: CheckReport,
+    fixes: _Fixes,
+) -> None:  # fmt: skip
+    """The product's months and years: its replayed days plus its imported history."""
+    want: dict[tuple, list[int]] = {}
+    days = [(d, u, r, c, 0) for d, (u, r, c, _) in state.days.items() if u or r or c]
+    days += [(d, int(u), int(r), 0, int(r)) for _, d, u, r in imported]
+    for day, *figures in days:
+        for span in SPANS:
+            sums = want.setdefault((span, _start(span, day)), [0, 0, 0, 0])
+            for i, figure in enumerate(figures):
+                sums[i] += figure
+    have = {(span, day): tuple(int(x) for x in rest) for _, span, day, *rest in stored}
+    for key in sorted(set(want) | set(have), key=str):
+        expected = tuple(want.get(key, (0, 0, 0, 0)))
+        found = have.get(key, (0, 0, 0, 0))
+        if found != expected:
+            report.problems.append(f"sales rollup {product_id} {key}: {found}, ledger says "
+                                   f"{expected}")  # fmt: skip
+            fixes.rollups.append({"span": key[0], "day": key[1], "pid": product_id,
+                                  **dict(zip(_FIGURES, expected, strict=True))})  # fmt: skip
+
+
+def _first_day(state: _Replay, imported: list):
+    """The product's first day on the books: its first move or imported day."""
+    return min([*state.days, *(row[1] for row in imported)], default=None)
+
+
+def _compare_runs(
+    product_id: int, state: _Replay, since, stored: list, report: CheckReport, fixes: _Fixes
+) -> None:
+    """The product's stock-out runs: from its replayed days (closing on hand <= 0), each
+    with the product's first day on the books."""
+    days = runs_from_days([(day, row[3] <= 0) for day, row in sorted(state.days.items())])
+    want = [(*run, since) for run in days]
+    have = [tuple(row[1:]) for row in stored]
+    if have != want:
+        report.problems.append(f"stock-out runs {product_id}: {have}, ledger says {want}")
+        fixes.runs_of.append({"pid": product_id})
+        fixes.runs += [
+            {"pid": product_id, "first": f, "end": e, "days": n, "since": s} for f, e, n, s in want
+        ]
 
 
 def _compare_totals(conn: Connection, shop_days: dict, report: CheckReport, fixes: _Fixes) -> None:

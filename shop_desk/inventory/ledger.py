@@ -1,8 +1,10 @@
 """The stock ledger: append-only moves, with the caches that follow them.
 
 Every move updates, in the caller's transaction: the product's on hand and stock value, its
-lots (oldest first), and the daily summary of its shop day. `shop-desk check` replays the
-moves with the same rules (see lots_after) and must find the same caches.
+lots (oldest first), the daily summary of its shop day, the shop's daily totals and the
+product's month and year (sales_rollups), and its stock-out runs when it crosses zero.
+`shop-desk check` replays the moves with the same rules (see lots_after) and must find the
+same caches.
 
 Stock value is the sum of the moves' value_fen. A move that takes stock out is valued at the
 moving average; units sold past zero are valued at the last known unit cost, so the value can
@@ -29,6 +31,8 @@ from shop_desk.db.upsert import SALE_FIGURES, adding_upsert
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 from shop_desk.inventory.day_totals import add_to_day
+from shop_desk.inventory.sales_rollups import add_to_rollups
+from shop_desk.inventory.stockout_runs import crosses, keep_runs
 from shop_desk.money import mul_div_round
 
 MAX_MOVE_QTY = 1_000_000
@@ -139,6 +143,7 @@ def post_move(
     at = at or utcnow()
     day = shop_day(at)
     before = product.on_hand
+    latest = _is_latest_day(product.updated_at, day)
     if qty > 0:
         if value_fen is None:
             value_fen = qty * _average_or_last(product)
@@ -185,7 +190,17 @@ def post_move(
     )
     session.add(move)
     _summarise(session, product, kind, qty, change, revenue_fen, day)
+    crossed = crosses(before, product.on_hand, latest)
+    if crossed or before == 0:
+        keep_runs(session.connection(), {product.id} if crossed else set(), {product.id})
     return move
+
+
+def _is_latest_day(updated_at: datetime | None, day: date) -> bool:
+    """Whether a move on `day` is on or after the product's latest move (every move stamps
+    the product's updated_at; a later stamp, an edit for instance, only makes this say no,
+    which costs a rewrite of the product's runs, never a wrong one)."""
+    return updated_at is None or shop_day(updated_at) <= day
 
 
 def _average_or_last(product: Product) -> int:
@@ -238,6 +253,7 @@ def _summarise(
     conn = session.connection()
     conn.execute(summary_upsert(conn.dialect.name), row)
     add_to_day(conn, day, [row])  # the shop's day (sales and returns only)
+    add_to_rollups(conn, [row])  # the product's month and year (sales and returns only)
 
 
 # ----------------------------------------------------------------------------- many at once
@@ -266,7 +282,7 @@ def lock_products(conn: Connection, ids: Sequence[int]) -> dict[int, Row]:
 # Statements built once: building them per checkout cost as much as running them.
 _P, _L = Product.__table__.c, Lot.__table__.c
 _LOCK_PRODUCTS = (
-    select(_P.id, _P.name, _P.on_hand, _P.stock_value_fen, _P.last_cost_fen)
+    select(_P.id, _P.name, _P.on_hand, _P.stock_value_fen, _P.last_cost_fen, _P.updated_at)
     .where(_P.id.in_(bindparam("ids", expanding=True)))
     .order_by(_P.id)
     .with_for_update()
@@ -341,10 +357,16 @@ def post_outgoing(
     stock = {pid: [row.on_hand, row.stock_value_fen] for pid, row in products.items()}
     left_before = {lot.id: lot.qty_left for states in lots.values() for lot in states}
     moves, summaries, costs = [], [], []
+    crossed: set[int] = set()
+    from_zero: set[int] = set()
     for item in items:
         figures, row = stock[item.product_id], products[item.product_id]
         cost = outgoing_value(figures[0], figures[1], row.last_cost_fen, item.qty)
         consume_lots(lots.get(item.product_id, []), item.qty)
+        if crosses(figures[0], figures[0] - item.qty, _is_latest_day(row.updated_at, day)):
+            crossed.add(item.product_id)
+        elif figures[0] == 0:
+            from_zero.add(item.product_id)
         figures[0] -= item.qty
         figures[1] -= cost
         moves.append(
@@ -383,6 +405,8 @@ def post_outgoing(
     conn.execute(_INSERT_MOVES, moves)
     conn.execute(summary_upsert(conn.dialect.name), summaries)
     add_to_day(conn, day, summaries)  # the shop's day: one statement for the whole sale
+    add_to_rollups(conn, summaries)  # the products' months and years: one statement too
+    keep_runs(conn, crossed, from_zero)  # only for a product emptied (or a sale dated back)
     stock_after = {p: (stock[p][0], stock[p][1]) for p in touched}
     return Posted(costs, stock_after, {row["b_id"]: row["b_left"] for row in changed}, at)
 

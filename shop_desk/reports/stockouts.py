@@ -1,21 +1,29 @@
 """Stock-outs in a period and the sales they probably lost.
 
-A day that closes with nothing on hand is out of stock; days without a summary row carry the
-last known state forward (docs/DESIGN.md). What was lost is an estimate, not a booking:
+A day that closes with nothing on hand is out of stock; the stretches of such days are kept
+as stock-out runs by the ledger (stockout_runs, migration 0010: from the first day out to the
+day it closed in stock again). A period reads the runs that overlap it, not every day out.
+An archived product still out is not listed (it is no longer sold). What was lost is an
+estimate, not a booking:
 
 - rate: each product's in-stock daily sales rate over recent weeks, i.e. units sold on days
   that closed in stock divided by the number of such days, over the RATE_DAYS days up to the
   period's end (the whole period when it is longer), from the product's first day on the
   books. Fewer than MIN_RATE_DAYS such days: no estimate (a product that is nearly always
   empty has no rate to go by).
-- state at the start: a stock-out row up to CARRY_DAYS before the rate window carries into
-  it; a product empty now and untouched for longer is out all along. (A product that was out
-  for longer than that, then restocked after the period, is missed: rare, and said here.)
-- lost units on a day out of stock: the rate less what was sold that day before running out.
+- lost units on a day out of stock: the rate less what was sold that day before running out
+  (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
+Two statements: each product hit with its figures (_facts: its runs summed, its first day
+on the books as the runs hold it, its price and cost, its units in the rate window from the
+rollups for a long window, spans.py), and what sold on days that closed out in the window
+(ix_summary_stockout_sales). A year hits tens of thousands of products: the rates, losses,
+totals and order are worked out with NumPy, and names are read for the rows listed only
+(`limit`: the page lists the 500 that lost the most; the totals are of all).
+
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
-written; swap `in_stock_rate` for it when it does.
+written; swap the rate for it when it does.
 """
 
 from __future__ import annotations
@@ -25,22 +33,23 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import String, func, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Date, String, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy.orm import Session
 
-from shop_desk.db.models import DailySummary, Product
+from shop_desk.db.models import DailySummary, Product, StockoutRun
 from shop_desk.i18n import tr
 from shop_desk.money import mul_div_round
 from shop_desk.reports.periods import Period
-from shop_desk.reports.products import category_name
-from shop_desk.reports.summary import INFO, STOCKOUT, ProductInfo, chunks, in_range
+from shop_desk.reports.products import category_name, rollup_blocks
+from shop_desk.reports.spans import Block, summed
+from shop_desk.reports.sql_days import days_between, greatest, least
+from shop_desk.reports.summary import STOCKOUT_SALES, chunks
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
 MIN_RATE_DAYS = 7
-CARRY_DAYS = 14  # how far before the rate window a stock-out is looked for
 
-S = DailySummary
+S, R = DailySummary, StockoutRun
 
 
 class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
@@ -59,19 +68,114 @@ class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
 class StockOuts:
     period: Period
     rate_first: date
-    rows: list[StockOut]
-
-    @property
-    def lost_revenue_fen(self) -> int:
-        return sum(r.lost_revenue_fen for r in self.rows)
-
-    @property
-    def lost_profit_fen(self) -> int:
-        return sum(r.lost_profit_fen for r in self.rows)
+    rows: list[StockOut]  # most lost sales first; the first `limit` when one was given
+    count: int = 0  # products that ran out (all of them)
+    days_out: int = 0  # the totals of all of them
+    lost_units: float = 0.0
+    lost_revenue_fen: int = 0
+    lost_profit_fen: int = 0
 
 
-_OPEN = 2**40  # the day number of a stock-out with no row after it
 _EPOCH = date(1970, 1, 1)
+# The columns of _facts.
+FACTS = (
+    "id", "price", "on_hand", "value", "last_cost",
+    "days_out", "days_window", "out_now", "first_day", "units",
+)  # fmt: skip
+SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _runs)
+
+
+def _runs(period: Period, rate_first: date):
+    """Each product's days out in the period and in the rate window, and whether it is out
+    at the period's end, from the runs overlapping the window; the products with days out
+    in the period kept. An archived product's open run is left out.
+
+    A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
+    still open); a long one holds most runs, read faster in the table's own order (SQLite's
+    OR of two index ranges costs more than the whole table)."""
+    after = period.last + timedelta(days=1)
+    end = func.coalesce(R.end_day, after)
+    active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
+    started = R.first_day <= period.last
+    if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
+        runs = select(R.product_id, R.first_day, end.label("end_day"), R.days, R.since).where(
+            started, end > rate_first, or_(R.end_day.is_not(None), active)
+        )
+    else:
+        closed = select(R.product_id, R.first_day, R.end_day, R.days, R.since).where(
+            started, R.end_day > rate_first
+        )
+        still = select(
+            R.product_id, R.first_day, literal(after, Date).label("end_day"), R.days, R.since
+        ).where(started, R.end_day.is_(None), active)
+        runs = union_all(closed, still)
+    runs = runs.subquery("overlapping")
+
+    def days_out(first: date):
+        # Most runs lie inside: their stored length; the rest are cut by day arithmetic.
+        stop = least(runs.c.end_day, after)
+        cut = greatest(days_between(stop, greatest(runs.c.first_day, first)), 0)
+        inside = (runs.c.first_day >= first) & (runs.c.end_day <= after) & runs.c.days.is_not(None)
+        return func.sum(case((inside, runs.c.days), else_=cut))
+
+    out = days_out(period.first)
+    window = out if rate_first == period.first else days_out(rate_first)  # summed once
+    return (
+        select(
+            runs.c.product_id.label("pid"),
+            out.label("days_out"),
+            window.label("days_window"),
+            func.max(case((runs.c.end_day > period.last, 1), else_=0)).label("out_now"),
+            func.min(runs.c.since).label("since"),
+        )
+        .group_by(runs.c.product_id)
+        .having(out > 0)
+        .cte("runs")
+    )
+
+
+def _window_units(session: Session, window: Period, hits):
+    """Units sold in the rate window by the products hit: summed from the rollups for a long
+    window (a row or two a product; a key look-up per product cost more); a window read from
+    its days alone looks up each product hit's days (ix_summary_product_sales)."""
+    blocks = rollup_blocks(session, window) or [Block("day", window.first, window.last, 1)]
+    return summed(blocks, uncosted=False, only=select(hits.c.pid), units_only=True).cte("units")
+
+
+def _facts(session: Session, period: Period, rate_first: date):
+    """One row a product hit: FACTS (its first day on the books from its runs); names are
+    read for the rows listed only (_names)."""
+    hits = _runs(period, rate_first)
+    units = _window_units(session, Period(rate_first, period.last), hits)
+    return (
+        select(
+            Product.id,
+            Product.retail_price_fen,
+            Product.on_hand,
+            Product.stock_value_fen,
+            Product.last_cost_fen,
+            hits.c.days_out,
+            hits.c.days_window,
+            hits.c.out_now,
+            type_coerce(hits.c.since, String),
+            func.coalesce(units.c.units, 0),
+        )
+        .select_from(hits)
+        .join(Product, Product.id == hits.c.pid)
+        .outerjoin(units, units.c.pid == hits.c.pid)
+    )
+
+
+def _out_sales(period: Period, rate_first: date):
+    """What sold on days that closed out (before running out, or past zero), in the window."""
+    return select(S.product_id, type_coerce(S.day, String), S.units_sold).where(
+        S.day >= rate_first, S.day <= period.last, STOCKOUT_SALES
+    )
+
+
+def _plain(session: Session, stmt) -> list[tuple]:
+    """The driver's rows as they come (tens of thousands: no result-row objects)."""
+    return session.connection().execute(stmt).cursor.fetchall()
 
 
 def _number(day: date) -> int:
@@ -79,203 +183,111 @@ def _number(day: date) -> int:
 
 
 def _numbers(days) -> np.ndarray:
-    """Day numbers (days since 1970) of dates as the driver returns them: ISO text on SQLite,
-    dates on PostgreSQL, None for no day (_OPEN). NumPy parses them all in one go."""
-    parsed = np.array(days, dtype="datetime64[D]")
-    return np.where(np.isnat(parsed), _OPEN, parsed.astype(np.int64))
+    """Day numbers (days since 1970) of days as the driver gives them (ISO text on SQLite,
+    dates on PostgreSQL), parsed by NumPy in one go."""
+    return np.array(days, dtype="datetime64[D]").astype(np.int64)
 
 
-@dataclass(frozen=True, slots=True)
-class _Days:
-    first: int  # the period (day numbers: _number)
-    last: int
-    rate_first: int
-
-
-class _Episodes:
-    """Stock-out rows as arrays, one element a row (NumPy: a year has tens of thousands).
-
-    A stock-out row runs until the product's next row (`end`): rows of one product never
-    overlap, so the days out in a range are the sum of each row's overlap with it."""
-
-    def __init__(self, pid: np.ndarray, day: np.ndarray, sold: np.ndarray, end: np.ndarray):
-        self.pid, self.day, self.end = pid, day, end
-        self.sold = np.maximum(sold, 0)  # sold before running out
-
-    def add_open(self, ids: list[int], day: int) -> None:
-        """Stock-outs from `day` on with no row after them (products out all along)."""
-        n = len(ids)
-        self.pid = np.concatenate([self.pid, np.array(ids, dtype=np.int64)])
-        self.day = np.concatenate([self.day, np.full(n, day, dtype=np.int64)])
-        self.sold = np.concatenate([self.sold, np.zeros(n, dtype=np.int64)])
-        self.end = np.concatenate([self.end, np.full(n, _OPEN, dtype=np.int64)])
-
-    def per_product(self, days: _Days) -> _PerProduct:
-        ids, inv = np.unique(self.pid, return_inverse=True)
-        stop = np.minimum(self.end, days.last + 1)
-        in_window = (self.day >= days.rate_first) & (self.day <= days.last)
-        in_period = (self.day >= days.first) & (self.day <= days.last)
-
-        def total(values) -> np.ndarray:
-            return np.bincount(inv, weights=values, minlength=len(ids)).astype(np.int64)
-
-        return _PerProduct(
-            ids=ids,
-            inv=inv,
-            in_period=in_period,
-            sold=self.sold,
-            days_out=total(np.maximum(0, stop - np.maximum(self.day, days.first))),
-            days_out_window=total(np.maximum(0, stop - np.maximum(self.day, days.rate_first))),
-            sold_out_window=total(np.where(in_window, self.sold, 0)),
-            rows_in_period=total(in_period),
-            out_now=total((self.day <= days.last) & (days.last < self.end)) > 0,
-        )
-
-
-@dataclass
-class _PerProduct:
-    ids: np.ndarray  # product ids, ascending
-    inv: np.ndarray  # each row's index in ids
-    in_period: np.ndarray  # each row: in the period
-    sold: np.ndarray  # each row: sold that day before running out
-    days_out: np.ndarray  # in the period
-    days_out_window: np.ndarray  # in the rate window (rate_first..last)
-    sold_out_window: np.ndarray  # sold on stock-out days of the window
-    rows_in_period: np.ndarray  # stock-out rows in the period
-    out_now: np.ndarray  # still out at the period's end
-
-
-def _episodes(session: Session, first: date, last: date) -> _Episodes:
-    """Stock-out rows first..last, each with the day of the product's next row (which ends
-    the stock-out unless it closes out of stock too): one index seek per row. Days come as
-    the driver gives them (no date objects made one by one)."""
-    n = aliased(S)
-    next_day = (
-        select(func.min(n.day)).where(n.product_id == S.product_id, n.day > S.day).scalar_subquery()
-    )
-    stmt = select(
-        S.product_id, type_coerce(S.day, String), S.units_sold, type_coerce(next_day, String)
-    ).where(S.day >= first, S.day <= last, STOCKOUT)
-    rows = session.connection().execute(stmt).all()
-    pid, day, sold, end = zip(*rows, strict=True) if rows else ((), (), (), ())
-    return _Episodes(
-        np.array(pid, dtype=np.int64),
-        _numbers(day).astype(np.int64),
-        np.array(sold, dtype=np.int64),
-        _numbers(end).astype(np.int64),
-    )
-
-
-def _out_all_along(session: Session, carry_first: date, seen: set[int]) -> list[int]:
-    """Active products empty now whose last row is older than carry_first: out all along."""
-    last_row = select(func.max(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    stmt = select(Product.id, last_row).where(Product.on_hand <= 0, Product.active.is_(True))
-    return [
-        pid
-        for pid, last_day in session.connection().execute(stmt).all()
-        if pid not in seen and (last_day is None or last_day < carry_first)
-    ]
-
-
-class _Found(NamedTuple):
-    infos: dict[int, ProductInfo]
-    first_days: dict[int, int]  # the product's first row on the books (a day number)
-    window_units: dict[int, int]  # sold in the rate window
-
-
-def _products(session: Session, hits: list[int], window: tuple[date, date]) -> _Found:
-    """Name, price and cost of the products hit, their first day on the books and their
-    units sold in the rate window (a seek each in ix_summary_product_sales: a pass over
-    every sale of a long window cost seconds)."""
-    first = select(func.min(S.day)).where(S.product_id == Product.id).scalar_subquery()
-    units = (
-        select(func.sum(S.units_sold))
-        .where(S.product_id == Product.id, in_range(*window))
-        .scalar_subquery()
-    )
-    columns = (*INFO, type_coerce(first, String), units)
-    rows = []
-    for batch in chunks(hits):
-        rows += session.connection().execute(select(*columns).where(Product.id.in_(batch))).all()
-    firsts = _numbers([row[-2] for row in rows]).tolist()
-    return _Found(
-        {row[0]: ProductInfo(*row[:-2]) for row in rows},
-        {row[0]: f for row, f in zip(rows, firsts, strict=True) if f != _OPEN},
-        {row[0]: int(row[-1] or 0) for row in rows},
-    )
-
-
-def stockouts(session: Session, period: Period) -> StockOuts:
+def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
+    """Every product that ran out in the period, most lost sales first: the `limit` first
+    listed, the totals of all."""
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
-    carry_first = rate_first - timedelta(days=CARRY_DAYS)
-    days = _Days(_number(period.first), _number(period.last), _number(rate_first))
-    episodes = _episodes(session, carry_first, period.last)
-    extra = _out_all_along(session, carry_first, set(episodes.pid.tolist()))
-    episodes.add_open(extra, days.rate_first)  # out from the start of the rate window
-    found = episodes.per_product(days)
-    hits = np.flatnonzero(found.days_out > 0).tolist()
-    hit_ids = found.ids[hits].tolist()
-    info = _products(session, hit_ids, (rate_first, period.last))
-    infos = info.infos
-    rates = _rates(found, hits, days, info.window_units, info.first_days)
-    lost = _lost(found, rates)
-    days_out, out_now = found.days_out.tolist(), found.out_now.tolist()
-    rows = [
-        _stockout(infos[p], days_out[i], out_now[i], rates[i], lost[i])
-        for i, p in zip(hits, hit_ids, strict=True)
-    ]
-    rows.sort(key=lambda r: (-r.lost_revenue_fen, -r.days_out, r.product_id))
-    return StockOuts(period, rate_first, rows)
-
-
-def _rates(found: _PerProduct, hits: list[int], days: _Days, window: dict, first_days: dict):
-    """Units a day on the days in stock of the rate window (from the product's first row);
-    None with fewer than MIN_RATE_DAYS such days (and for the products not hit)."""
-    rates: list[float | None] = [None] * len(found.ids)
-    ids, out_window = found.ids.tolist(), found.days_out_window.tolist()
-    sold_out = found.sold_out_window.tolist()
-    for i in hits:
-        pid = ids[i]
-        first_day = first_days.get(pid)
-        start = max(days.rate_first, first_day) if first_day is not None else days.last + 1
-        in_stock_days = (days.last - start + 1) - out_window[i]
-        if in_stock_days >= MIN_RATE_DAYS:
-            rates[i] = max(window.get(pid, 0) - sold_out[i], 0) / in_stock_days
-    return rates
-
-
-def _lost(found: _PerProduct, rates: list) -> list[float]:
-    """Lost units: a full day's rate on empty days, less what sold before running out on
-    the days of a stock-out row."""
-    rate = np.array([r or 0.0 for r in rates], dtype=np.float64)
-    row_rate = rate[found.inv]
-    short = np.where(found.in_period, np.maximum(row_rate - found.sold, 0.0), 0.0)
-    partial = np.bincount(found.inv, weights=short, minlength=len(rate))
-    whole = rate * (found.days_out - found.rows_in_period)
-    return (whole + partial).tolist()
-
-
-def _unit_cost(info: ProductInfo) -> int:
-    if info.on_hand > 0:
-        return mul_div_round(info.stock_value_fen, 1, info.on_hand)
-    return info.last_cost_fen
-
-
-def _stockout(
-    info: ProductInfo, days_out: int, out_now: bool, rate: float | None, lost: float
-) -> StockOut:
-    price = info.retail_price_fen
-    return StockOut(
-        info.id,
-        info.name,
-        info.category or "",
-        days_out,
-        out_now,
-        rate,
-        lost,
-        round(lost * price),
-        round(lost * (price - _unit_cost(info))),
+    facts = _plain(session, _facts(session, period, rate_first))
+    if not facts:
+        return StockOuts(period, rate_first, [])
+    facts.sort()  # by product id (the first column)
+    columns = dict(zip(FACTS, _columns(facts, len(FACTS)), strict=True))
+    ids = np.array(columns["id"], dtype=np.int64)
+    days_out = np.array(columns["days_out"], dtype=np.int64)
+    start = np.maximum(_numbers(columns["first_day"]), _number(rate_first))
+    in_stock = (_number(period.last) + 1 - start) - np.array(columns["days_window"])
+    # Sales on the days out: taken from the rate's units, and each day's at most the rate
+    # from what such a day loses (it sold that much before running out, or past zero).
+    pid, day, sold = _columns(_plain(session, _out_sales(period, rate_first)), 3)
+    at = np.searchsorted(ids, np.array(pid, dtype=np.int64))
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == np.array(pid, dtype=np.int64)[hit]
+    at, day, sold = at[hit], _numbers(day)[hit], np.array(sold, dtype=np.float64)[hit]
+    sold_out = np.bincount(at, weights=sold, minlength=len(ids))
+    known = in_stock >= MIN_RATE_DAYS
+    in_stock_sales = np.maximum(np.array(columns["units"], dtype=np.float64) - sold_out, 0)
+    rate = np.where(known, in_stock_sales / np.maximum(in_stock, 1), 0.0)
+    in_period = day >= _number(period.first)
+    partial = np.bincount(
+        at[in_period], weights=np.minimum(sold, rate[at])[in_period], minlength=len(ids)
     )
+    lost = rate * days_out - partial
+    price = np.array(columns["price"], dtype=np.float64)
+    costs = map(_unit_cost, columns["on_hand"], columns["value"], columns["last_cost"])
+    cost = np.array(list(costs), dtype=np.float64)
+    revenue = np.round(lost * price).astype(np.int64)
+    profit = np.round(lost * (price - cost)).astype(np.int64)
+    order = np.lexsort((ids, -days_out, -revenue))[:limit]
+    figures = _Figures(ids, days_out, np.where(known, rate, np.nan), lost, revenue, profit)
+    return StockOuts(
+        period,
+        rate_first,
+        _rows(session, columns, figures, order),
+        len(ids),
+        int(days_out.sum()),
+        float(lost.sum()),
+        int(revenue.sum()),
+        int(profit.sum()),
+    )
+
+
+class _Figures(NamedTuple):
+    ids: np.ndarray
+    days_out: np.ndarray
+    rate: np.ndarray  # NaN: no rate
+    lost: np.ndarray
+    revenue: np.ndarray
+    profit: np.ndarray
+
+
+def _columns(rows: list, count: int) -> list[list]:
+    """Rows as columns (zip(*rows) is slow on tens of thousands of rows)."""
+    return [[row[i] for row in rows] for i in range(count)]
+
+
+def _rows(session: Session, columns: dict, f: _Figures, order: np.ndarray) -> list[StockOut]:
+    """The rows in `order`, with their names (read for these products only)."""
+    pick = order.tolist()
+    ids = f.ids[order].tolist()
+    names = _names(session, ids)
+    out_now = columns["out_now"]
+    rates = [None if r != r else r for r in f.rate[order].tolist()]  # NaN: no rate
+    return list(
+        map(
+            StockOut._make,
+            zip(
+                ids,
+                [names[p][0] for p in ids],
+                [names[p][1] or "" for p in ids],
+                f.days_out[order].tolist(),
+                [bool(out_now[i]) for i in pick],
+                rates,
+                f.lost[order].tolist(),
+                f.revenue[order].tolist(),
+                f.profit[order].tolist(),
+                strict=True,
+            ),
+        )
+    )
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    found = {}
+    for batch in chunks(ids):
+        stmt = select(Product.id, Product.name, Product.category).where(Product.id.in_(batch))
+        found.update((pid, (name, category)) for pid, name, category in _plain(session, stmt))
+    return found
+
+
+def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
+    if on_hand > 0:
+        return mul_div_round(stock_value_fen, 1, on_hand)
+    return last_cost_fen
 
 
 def stockouts_table(found: StockOuts) -> ReportTable:
@@ -290,10 +302,11 @@ def stockouts_table(found: StockOuts) -> ReportTable:
         ReportColumn("lost_profit_fen", tr("Lost gross profit (est.)"), Kind.MONEY),
     ]
     yes, no = tr("yes"), tr("no")
+    names = {c: category_name(c) for c in {r.category for r in found.rows}}
     rows = [
         (
             r.name,
-            category_name(r.category),
+            names[r.category],
             r.days_out,
             yes if r.out_now else no,
             r.rate,
@@ -304,12 +317,12 @@ def stockouts_table(found: StockOuts) -> ReportTable:
         for r in found.rows
     ]
     totals = (
-        tr("{n} products ran out", n=len(rows)),
+        tr("{n} products ran out", n=found.count),
         None,
-        sum(r.days_out for r in found.rows),
+        found.days_out,
         None,
         None,
-        sum(r.lost_units for r in found.rows),
+        found.lost_units,
         found.lost_revenue_fen,
         found.lost_profit_fen,
     )
@@ -322,6 +335,8 @@ def stockouts_table(found: StockOuts) -> ReportTable:
             last=found.period.last.isoformat(),
         )
     ]
+    if len(rows) < found.count:
+        notes.append(tr("{shown} of {count} shown.", shown=len(rows), count=found.count))
     return ReportTable(
         "stockouts",
         tr("Stock-outs and lost sales"),

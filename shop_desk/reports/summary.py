@@ -2,9 +2,10 @@
 
 The whole shop's figures per day come from daily_totals (migration 0009: a row a day).
 Sales figures by product come from the covering partial indexes ix_summary_sales (by day)
-and ix_summary_product_sales (by product; 0009), with rows with sales only; stock-out days
-from ix_summary_stockouts (0008). SQLite uses a partial index only when the query repeats
-its condition word for word, so the conditions come from db.models.
+and ix_summary_product_sales (by product; 0009), with rows with sales only; the sales of
+stock-out days from ix_summary_stockout_sales (0010); long periods by product from the
+month and year rollups (spans.py, 0010). SQLite uses a partial index only when the query
+repeats its condition word for word, so the conditions come from db.models.
 Never the stock ledger: reports stay fast on millions of moves.
 """
 
@@ -19,13 +20,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
-from shop_desk.db.models import SALES_ROW, STOCKOUT_ROW, DailySummary, DailyTotal, Product
+from shop_desk.db.models import SALES_ROW, STOCKOUT_SALE_ROW, DailySummary, DailyTotal, Product
 from shop_desk.reports.figures import Figures
 
 S = DailySummary
 # In parentheses: the OR inside must not bind with the conditions around it.
 SALES = text(f"({SALES_ROW})")
-STOCKOUT = text(f"({STOCKOUT_ROW})")
+STOCKOUT_SALES = text(f"({STOCKOUT_SALE_ROW})")
 CHUNK = 900  # ids per IN (...): below SQLite's old 999-parameter limit
 
 

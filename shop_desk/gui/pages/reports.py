@@ -53,6 +53,7 @@ GOOD, BAD, MUTED = "#15803d", "#b91c1c", "#6b7280"
 TOP_LIMIT = 50  # top sellers in the table (the chart shows the first 15)
 SLOW_LIMIT = 200  # slow movers listed on screen (the count and cash cover all; Excel: all)
 MARGIN_LIMIT = 500  # products by gross margin listed on screen (Excel: all)
+STOCKOUT_LIMIT = 500  # products that ran out listed on screen, most lost first (Excel: all)
 CHART_ROWS = 15
 REFRESH_AFTER_MS = 3000  # after a sale, while the page is open
 
@@ -388,6 +389,8 @@ class ReportsPage(QWidget):
             return replace(base, limit=SLOW_LIMIT)
         if name == "margin-products":
             return replace(base, limit=MARGIN_LIMIT)
+        if name == "stockouts":
+            return replace(base, limit=STOCKOUT_LIMIT)
         return base
 
     # --- loading ----------------------------------------------------------------------------
@@ -425,14 +428,17 @@ class ReportsPage(QWidget):
         ]
         if not missing:
             return
-        params = {name: self.params(name) for name in missing}  # read on the GUI thread
-        generation, db = self._generation, self.ctx.db
         self._loading.update(missing)
         self.status.show_ok(self.tr("Reading the figures…"))
+        for name in missing:  # a job each: a quick figure never waits for a slow report
+            self._load_one(name, self.params(name))  # params read on the GUI thread
+
+    def _load_one(self, name: str, params: ReportParams) -> None:
+        generation, db = self._generation, self.ctx.db
 
         def job() -> dict[str, ReportTable]:
             with db.read() as session:
-                return {name: run_report(session, name, params[name]) for name in missing}
+                return {name: run_report(session, name, params)}
 
         def done(result: dict[str, ReportTable]) -> None:
             if generation != self._generation:
@@ -444,7 +450,7 @@ class ReportsPage(QWidget):
         def failed(error: BaseException) -> None:
             if generation != self._generation:
                 return
-            self._loading.difference_update(missing)
+            self._loading.discard(name)
             if not isinstance(error, ShopDeskError):
                 raise error
             self.status.show_error(str(error))
@@ -659,7 +665,7 @@ class ReportsPage(QWidget):
             lost = out.totals[out.column("lost_revenue_fen")] if out.totals else 0
             self.lost_tile.set(
                 short_money(lost),
-                self.tr("{n} products ran out").format(n=len(out.rows)),
+                out.totals[0],  # "{n} products ran out", of all of them (the list is cut)
                 BAD if lost > 0 else MUTED,
             )
 

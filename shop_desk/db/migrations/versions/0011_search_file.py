@@ -1,7 +1,7 @@
 """offer search index in a file of its own: writing it never holds the shop's write lock
 
 Revision ID: 0011_search_file
-Revises: 0009_report_totals
+Revises: 0010_report_rollups
 """
 
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0011_search_file"
-down_revision: str | Sequence[str] | None = "0009_report_totals"
+down_revision: str | Sequence[str] | None = "0010_report_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
