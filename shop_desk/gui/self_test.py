@@ -167,6 +167,29 @@ def _sync_in_a_child(db, folder: Path) -> None:
     with db.read() as session:
         count = session.scalar(text("SELECT count(*) FROM current_offers"))
     check(count == len(offers), f"the child's sync left {count} offers, not {len(offers)}")
+    _check_offer_search(db, len(offers))
+
+
+def _check_offer_search(db, count: int) -> None:
+    """The child built the offers' search index file (FTS5 in a file of its own, attached),
+    and search answers from it by name and by pinyin initials."""
+    import sqlite3
+    from contextlib import closing
+
+    from shop_desk.catalog import search_index
+    from shop_desk.catalog.offers import search_offers
+
+    shop = search_index.shop_path(db)
+    with closing(sqlite3.connect(shop)) as conn:
+        path = search_index.file_for(shop, search_index.generation(conn))
+        top = conn.execute("SELECT max(id) FROM offers").fetchone()[0]
+    with closing(sqlite3.connect(path)) as conn:
+        indexed_to = search_index.read_meta(conn)["indexed_to"]
+    check(indexed_to >= top, f"the search index file covers offers up to {indexed_to}, not {top}")
+    with db.read() as session:
+        for term in ("自检饮料", "zjyl"):
+            found = len(search_offers(session, term, limit=100))
+            check(found == count, f"offer search for {term} found {found}, not {count}")
 
 
 def _stock_one_product(db) -> tuple[int, str]:
