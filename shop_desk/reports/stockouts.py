@@ -33,12 +33,20 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import Date, String, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product, StockoutRun
 from shop_desk.i18n import tr
-from shop_desk.money import mul_div_round
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
 from shop_desk.reports.spans import Block, summed
@@ -76,59 +84,52 @@ class StockOuts:
     lost_profit_fen: int = 0
 
 
-_EPOCH = date(1970, 1, 1)
 # The columns of _facts.
-FACTS = (
-    "id", "price", "on_hand", "value", "last_cost",
-    "days_out", "days_window", "out_now", "first_day", "units",
-)  # fmt: skip
+FACTS = ("id", "price", "cost", "days_out", "in_stock", "out_now", "units")
 SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _runs)
+ZERO = literal_column("0")
 
 
 def _runs(period: Period, rate_first: date):
-    """Each product's days out in the period and in the rate window, and whether it is out
-    at the period's end, from the runs overlapping the window; the products with days out
-    in the period kept. An archived product's open run is left out.
+    """Each product's days out in the period and in the rate window, whether it is out at
+    the period's end and its first day on the books, from the runs overlapping the window;
+    the products with days out in the period kept. An archived product's open run is left
+    out.
 
     A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
     still open); a long one holds most runs, read faster in the table's own order (SQLite's
-    OR of two index ranges costs more than the whole table)."""
+    OR of two index ranges costs more than the whole table), grouped as they come."""
     after = period.last + timedelta(days=1)
-    end = func.coalesce(R.end_day, after)
     active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
     started = R.first_day <= period.last
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
-        runs = select(R.product_id, R.first_day, end.label("end_day"), R.days, R.since).where(
-            started, end > rate_first, or_(R.end_day.is_not(None), active)
-        )
+        end = func.coalesce(R.end_day, after)  # not an OR: SQLite would read two index ranges
+        runs = select(R).where(started, end > rate_first, R.end_day.is_not(None) | active)
     else:
-        closed = select(R.product_id, R.first_day, R.end_day, R.days, R.since).where(
-            started, R.end_day > rate_first
-        )
-        still = select(
-            R.product_id, R.first_day, literal(after, Date).label("end_day"), R.days, R.since
-        ).where(started, R.end_day.is_(None), active)
+        closed = select(R).where(started, R.end_day > rate_first)
+        still = select(R).where(started, R.end_day.is_(None), active)
         runs = union_all(closed, still)
-    runs = runs.subquery("overlapping")
+    r = runs.subquery("overlapping").c
+    end = func.coalesce(r.end_day, after)
 
     def days_out(first: date):
-        # Most runs lie inside: their stored length; the rest are cut by day arithmetic.
-        stop = least(runs.c.end_day, after)
-        cut = greatest(days_between(stop, greatest(runs.c.first_day, first)), 0)
-        inside = (runs.c.first_day >= first) & (runs.c.end_day <= after) & runs.c.days.is_not(None)
-        return func.sum(case((inside, runs.c.days), else_=cut))
+        # Most runs lie inside: their stored length (an open run has none: end_day NULL);
+        # the rest are cut by day arithmetic.
+        cut = greatest(days_between(least(end, after), greatest(r.first_day, first)), 0)
+        inside = (r.first_day >= first) & (r.end_day <= after)
+        return func.sum(case((inside, r.days), else_=cut))
 
     out = days_out(period.first)
     window = out if rate_first == period.first else days_out(rate_first)  # summed once
     return (
         select(
-            runs.c.product_id.label("pid"),
+            r.product_id.label("pid"),
             out.label("days_out"),
             window.label("days_window"),
-            func.max(case((runs.c.end_day > period.last, 1), else_=0)).label("out_now"),
-            func.min(runs.c.since).label("since"),
+            func.max(case((r.end_day <= period.last, 0), else_=1)).label("out_now"),
+            func.min(r.since).label("since"),
         )
-        .group_by(runs.c.product_id)
+        .group_by(r.product_id)
         .having(out > 0)
         .cte("runs")
     )
@@ -142,22 +143,34 @@ def _window_units(session: Session, window: Period, hits):
     return summed(blocks, uncosted=False, only=select(hits.c.pid), units_only=True).cte("units")
 
 
+def _unit_cost(product) -> ColumnElement:
+    """The stock's average cost, rounded half away from zero (money.mul_div_round), or the
+    last known cost when nothing is on hand."""
+    value, on_hand = product.stock_value_fen, product.on_hand
+    average = case(
+        (value >= 0, (2 * value + on_hand) // (2 * on_hand)),
+        else_=-((on_hand - 2 * value) // (2 * on_hand)),
+    )
+    return case((on_hand > 0, average), else_=product.last_cost_fen)
+
+
 def _facts(session: Session, period: Period, rate_first: date):
-    """One row a product hit: FACTS (its first day on the books from its runs); names are
-    read for the rows listed only (_names)."""
+    """One row a product hit, FACTS, all integers (the unit cost and the days in stock
+    worked out here: fewer values to hand over); names are read for the rows listed only
+    (_names)."""
     hits = _runs(period, rate_first)
     units = _window_units(session, Period(rate_first, period.last), hits)
+    # Days on the books in the rate window (from the product's first day) less days out.
+    start = greatest(hits.c.since, literal(rate_first, Date))
+    in_stock = days_between(literal(period.last + timedelta(days=1), Date), start)
     return (
         select(
-            Product.id,
+            hits.c.pid,
             Product.retail_price_fen,
-            Product.on_hand,
-            Product.stock_value_fen,
-            Product.last_cost_fen,
+            _unit_cost(Product),
             hits.c.days_out,
-            hits.c.days_window,
+            in_stock - hits.c.days_window,
             hits.c.out_now,
-            type_coerce(hits.c.since, String),
             func.coalesce(units.c.units, 0),
         )
         .select_from(hits)
@@ -167,8 +180,10 @@ def _facts(session: Session, period: Period, rate_first: date):
 
 
 def _out_sales(period: Period, rate_first: date):
-    """What sold on days that closed out (before running out, or past zero), in the window."""
-    return select(S.product_id, type_coerce(S.day, String), S.units_sold).where(
+    """What sold on days that closed out (before running out, or past zero), in the window:
+    (pid, units, whether the day is in the period)."""
+    in_period = case((S.day >= period.first, 1), else_=0) if rate_first < period.first else ZERO
+    return select(S.product_id, S.units_sold, in_period).where(
         S.day >= rate_first, S.day <= period.last, STOCKOUT_SALES
     )
 
@@ -178,14 +193,11 @@ def _plain(session: Session, stmt) -> list[tuple]:
     return session.connection().execute(stmt).cursor.fetchall()
 
 
-def _number(day: date) -> int:
-    return (day - _EPOCH).days
-
-
-def _numbers(days) -> np.ndarray:
-    """Day numbers (days since 1970) of days as the driver gives them (ISO text on SQLite,
-    dates on PostgreSQL), parsed by NumPy in one go."""
-    return np.array(days, dtype="datetime64[D]").astype(np.int64)
+def _ints(rows: list[tuple], count: int) -> list[np.ndarray]:
+    """Rows of integers as NumPy columns (one conversion, no per-column lists)."""
+    if not rows:
+        return [np.zeros(0, dtype=np.int64) for _ in range(count)]
+    return list(np.array(rows, dtype=np.int64).T)
 
 
 def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
@@ -196,30 +208,24 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     if not facts:
         return StockOuts(period, rate_first, [])
     facts.sort()  # by product id (the first column)
-    columns = dict(zip(FACTS, _columns(facts, len(FACTS)), strict=True))
-    ids = np.array(columns["id"], dtype=np.int64)
-    days_out = np.array(columns["days_out"], dtype=np.int64)
-    start = np.maximum(_numbers(columns["first_day"]), _number(rate_first))
-    in_stock = (_number(period.last) + 1 - start) - np.array(columns["days_window"])
+    ids, price, cost, days_out, in_stock, out_now, units = _ints(facts, len(FACTS))
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
-    pid, day, sold = _columns(_plain(session, _out_sales(period, rate_first)), 3)
-    at = np.searchsorted(ids, np.array(pid, dtype=np.int64))
+    pid, sold, in_period = _ints(_plain(session, _out_sales(period, rate_first)), 3)
+    at = np.searchsorted(ids, pid)
     hit = at < len(ids)
-    hit[hit] = ids[at[hit]] == np.array(pid, dtype=np.int64)[hit]
-    at, day, sold = at[hit], _numbers(day)[hit], np.array(sold, dtype=np.float64)[hit]
+    hit[hit] = ids[at[hit]] == pid[hit]
+    at, sold = at[hit], sold[hit].astype(np.float64)
+    in_period = in_period[hit] == 1 if rate_first < period.first else np.ones(len(at), bool)
     sold_out = np.bincount(at, weights=sold, minlength=len(ids))
     known = in_stock >= MIN_RATE_DAYS
-    in_stock_sales = np.maximum(np.array(columns["units"], dtype=np.float64) - sold_out, 0)
+    in_stock_sales = np.maximum(units.astype(np.float64) - sold_out, 0)
     rate = np.where(known, in_stock_sales / np.maximum(in_stock, 1), 0.0)
-    in_period = day >= _number(period.first)
     partial = np.bincount(
         at[in_period], weights=np.minimum(sold, rate[at])[in_period], minlength=len(ids)
     )
     lost = rate * days_out - partial
-    price = np.array(columns["price"], dtype=np.float64)
-    costs = map(_unit_cost, columns["on_hand"], columns["value"], columns["last_cost"])
-    cost = np.array(list(costs), dtype=np.float64)
+    price = price.astype(np.float64)
     revenue = np.round(lost * price).astype(np.int64)
     profit = np.round(lost * (price - cost)).astype(np.int64)
     order = np.lexsort((ids, -days_out, -revenue))[:limit]
@@ -227,7 +233,7 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     return StockOuts(
         period,
         rate_first,
-        _rows(session, columns, figures, order),
+        _rows(session, out_now, figures, order),
         len(ids),
         int(days_out.sum()),
         float(lost.sum()),
@@ -245,17 +251,10 @@ class _Figures(NamedTuple):
     profit: np.ndarray
 
 
-def _columns(rows: list, count: int) -> list[list]:
-    """Rows as columns (zip(*rows) is slow on tens of thousands of rows)."""
-    return [[row[i] for row in rows] for i in range(count)]
-
-
-def _rows(session: Session, columns: dict, f: _Figures, order: np.ndarray) -> list[StockOut]:
+def _rows(session: Session, out_now: np.ndarray, f: _Figures, order: np.ndarray) -> list[StockOut]:
     """The rows in `order`, with their names (read for these products only)."""
-    pick = order.tolist()
     ids = f.ids[order].tolist()
     names = _names(session, ids)
-    out_now = columns["out_now"]
     rates = [None if r != r else r for r in f.rate[order].tolist()]  # NaN: no rate
     return list(
         map(
@@ -265,7 +264,7 @@ def _rows(session: Session, columns: dict, f: _Figures, order: np.ndarray) -> li
                 [names[p][0] for p in ids],
                 [names[p][1] or "" for p in ids],
                 f.days_out[order].tolist(),
-                [bool(out_now[i]) for i in pick],
+                [bool(o) for o in out_now[order].tolist()],
                 rates,
                 f.lost[order].tolist(),
                 f.revenue[order].tolist(),
@@ -282,12 +281,6 @@ def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
         stmt = select(Product.id, Product.name, Product.category).where(Product.id.in_(batch))
         found.update((pid, (name, category)) for pid, name, category in _plain(session, stmt))
     return found
-
-
-def _unit_cost(on_hand: int, stock_value_fen: int, last_cost_fen: int) -> int:
-    if on_hand > 0:
-        return mul_div_round(stock_value_fen, 1, on_hand)
-    return last_cost_fen
 
 
 def stockouts_table(found: StockOuts) -> ReportTable:
