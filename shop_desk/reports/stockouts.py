@@ -15,12 +15,15 @@ estimate, not a booking:
   (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
-Two statements: each product hit with its figures (_facts: its runs summed, its first day
-on the books as the runs hold it, its price and cost, its units in the rate window from the
-rollups for a long window, spans.py), and what sold on days that closed out in the window
-(ix_summary_stockout_sales). A year hits tens of thousands of products: the rates, losses,
-totals and order are worked out with NumPy, and names are read for the rows listed only
-(`limit`: the page lists the 500 that lost the most; the totals are of all).
+Each product hit with its figures comes from one GROUP BY over its runs' rows and its unit
+rows in the rate window together (_facts: the rollups for a long window, spans.py, and the
+days at the ends; a year's rows read in order and sorted once cost far less than looking
+each product up), with its price and cost; beside it, the few products first on the books
+inside the window (_late_starts) and what sold on days that closed out in the window
+(ix_summary_stockout_sales). A year hits tens of thousands of products: they come back as
+integers only, the rates, losses, totals and order are worked out with NumPy, and names and
+whether each is still out are read for the rows listed only (`limit`: the page lists the
+500 that lost the most; the totals are of all).
 
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
 written; swap the rate for it when it does.
@@ -37,6 +40,7 @@ import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Date,
+    and_,
     case,
     func,
     literal,
@@ -46,19 +50,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shop_desk.db.models import DailySummary, Product, StockoutRun
+from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
 from shop_desk.i18n import tr
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
-from shop_desk.reports.spans import Block, summed
+from shop_desk.reports.spans import Block
 from shop_desk.reports.sql_days import days_between, greatest, least
-from shop_desk.reports.summary import STOCKOUT_SALES, chunks
+from shop_desk.reports.summary import SALES, STOCKOUT_SALES, chunks
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
 MIN_RATE_DAYS = 7
 
-S, R = DailySummary, StockoutRun
+S, R, U = DailySummary, StockoutRun, SalesRollup
 
 
 class StockOut(NamedTuple):  # a tuple: a year lists tens of thousands
@@ -85,63 +89,72 @@ class StockOuts:
     lost_profit_fen: int = 0
 
 
-# The columns of _facts.
-FACTS = ("id", "price", "cost", "days_out", "in_stock", "out_now", "units")
-SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _runs)
+SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _run_rows)
 ZERO = literal_column("0")
 
 
-def _runs(period: Period, rate_first: date):
-    """Each product's days out in the period and in the rate window, whether it is out at
-    the period's end and its first day on the books, from the runs overlapping the window;
-    the products with days out in the period kept. An archived product's open run is left
-    out.
+def _run_rows(period: Period, rate_first: date, window: bool) -> list:
+    """The runs overlapping the rate window, a row each: (pid, units 0, days out in the
+    period[, days out in the rate window when `window`]). An archived product's open run is
+    left out (_overlapping).
 
     A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
     still open); a long one holds most runs, read faster in the table's own order (SQLite's
-    OR of two index ranges costs more than the whole table), grouped as they come."""
+    OR of two index ranges costs more than the whole table)."""
     after = period.last + timedelta(days=1)
-    active = select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
-    started = R.first_day <= period.last
+
+    def row(end) -> list:
+        # Most runs lie inside: their stored length (an open one has none); the rest are
+        # cut by day arithmetic.
+        def days_out(first: date):
+            cut = days_between(least(end, after), greatest(R.first_day, first))
+            inside = (R.first_day >= first) & (R.end_day <= after)
+            return case((inside, R.days), else_=greatest(cut, 0))
+
+        days = [days_out(period.first)] + ([days_out(rate_first)] if window else [])
+        return _labelled(R.product_id, ZERO, *days)
+
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
-        end = func.coalesce(R.end_day, after)  # not an OR: SQLite would read two index ranges
-        runs = select(R).where(started, end > rate_first, R.end_day.is_not(None) | active)
-    else:
-        closed = select(R).where(started, R.end_day > rate_first)
-        still = select(R).where(started, R.end_day.is_(None), active)
-        runs = union_all(closed, still)
-    r = runs.subquery("overlapping").c
-    end = func.coalesce(r.end_day, after)
-
-    def days_out(first: date):
-        # Most runs lie inside: their stored length (an open run has none: end_day NULL);
-        # the rest are cut by day arithmetic.
-        cut = greatest(days_between(least(end, after), greatest(r.first_day, first)), 0)
-        inside = (r.first_day >= first) & (r.end_day <= after)
-        return func.sum(case((inside, r.days), else_=cut))
-
-    out = days_out(period.first)
-    window = out if rate_first == period.first else days_out(rate_first)  # summed once
-    return (
-        select(
-            r.product_id.label("pid"),
-            out.label("days_out"),
-            window.label("days_window"),
-            func.max(case((r.end_day <= period.last, 0), else_=1)).label("out_now"),
-            func.min(r.since).label("since"),
-        )
-        .group_by(r.product_id)
-        .having(out > 0)
-        .cte("runs")
-    )
+        return [
+            select(*row(func.coalesce(R.end_day, after))).where(_overlapping(period, rate_first))
+        ]
+    started, active = R.first_day <= period.last, _active()
+    closed = select(*row(R.end_day)).where(started, R.end_day > rate_first)
+    still = select(*row(literal(after, Date))).where(started, R.end_day.is_(None), active)
+    return [closed, still]
 
 
-def _window_units(session: Session, window: Period, hits):
-    """Units sold in the rate window by the products hit: summed from the rollups for a long
-    window (a row or two a product; a key look-up per product cost more); a window read from
-    its days alone looks up each product hit's days (ix_summary_product_sales)."""
+def _active():
+    return select(Product.id).where(Product.id == R.product_id, Product.active.is_(True)).exists()
+
+
+def _overlapping(period: Period, rate_first: date):
+    """Runs overlapping the rate window, an archived product's open run left out (written
+    without an OR of end_day ranges: SQLite would read two index ranges)."""
+    end = func.coalesce(R.end_day, period.last + timedelta(days=1))
+    return and_(R.first_day <= period.last, end > rate_first, R.end_day.is_not(None) | _active())
+
+
+def _unit_rows(session: Session, window: Period, width: int) -> list:
+    """Every product's units in the rate window as signed rows, from the rollups and the days
+    at the ends (spans.py): (pid, units, 0...) beside the runs' rows."""
     blocks = rollup_blocks(session, window) or [Block("day", window.first, window.last, 1)]
-    return summed(blocks, uncosted=False, only=select(hits.c.pid), units_only=True).cte("units")
+    arms = []
+    for b in blocks:
+        if b.span == "day":
+            pid, units = S.product_id, S.units_sold
+            where = [S.day >= b.first, S.day <= b.last, SALES]
+        else:
+            pid, units = U.product_id, U.units_sold
+            where = [U.span == b.span, U.first_day >= b.first, U.first_day <= b.last]
+        signed = units if b.sign > 0 else -units
+        arms.append(select(*_labelled(pid, signed, *[ZERO] * width)).where(*where))
+    return arms
+
+
+def _labelled(*columns) -> list:
+    names = ("pid", "units", "days_out", "days_window")
+    return [c.label(n) for c, n in zip(columns, names, strict=False)]
 
 
 def _unit_cost(product) -> ColumnElement:
@@ -155,29 +168,53 @@ def _unit_cost(product) -> ColumnElement:
     return case((on_hand > 0, average), else_=product.last_cost_fen)
 
 
-def _facts(session: Session, period: Period, rate_first: date):
-    """One row a product hit, FACTS, all integers (the unit cost and the days in stock
-    worked out here: fewer values to hand over); names are read for the rows listed only
-    (_names)."""
-    hits = _runs(period, rate_first)
-    units = _window_units(session, Period(rate_first, period.last), hits)
-    # Days on the books in the rate window (from the product's first day) less days out.
-    start = greatest(hits.c.since, literal(rate_first, Date))
-    in_stock = days_between(literal(period.last + timedelta(days=1), Date), start)
-    return (
-        select(
-            hits.c.pid,
-            Product.retail_price_fen,
-            _unit_cost(Product),
-            hits.c.days_out,
-            in_stock - hits.c.days_window,
-            hits.c.out_now,
-            func.coalesce(units.c.units, 0),
-        )
-        .select_from(hits)
-        .join(Product, Product.id == hits.c.pid)
-        .outerjoin(units, units.c.pid == hits.c.pid)
+def _facts(session: Session, period: Period, rate_first: date, window: bool):
+    """One row a product hit: (id, price, unit cost, days out in the period, days out in the
+    rate window when `window`, units in the rate window). Its runs and its units are summed
+    in one GROUP BY of their rows together: a year's rollup rows read in order and sorted
+    once cost far less than finding each product's among them, and few sums a row keep the
+    sort cheap (whether a product is still out and its first day on the books are read
+    apart: _out_now, _late_starts). Names are read for the rows listed only (_names)."""
+    arms = _run_rows(period, rate_first, window)
+    arms += _unit_rows(session, Period(rate_first, period.last), 2 if window else 1)
+    rows = union_all(*arms).subquery("rows")
+    days = [func.sum(rows.c.days_out)] + ([func.sum(rows.c.days_window)] if window else [])
+    hits = (
+        select(rows.c.pid, func.sum(rows.c.units).label("units"), *days)
+        .group_by(rows.c.pid)
+        .having(days[0] > 0)
+        .subquery("hits")
     )
+    pid, units, *days = hits.c
+    return select(pid, Product.retail_price_fen, _unit_cost(Product), *days, units).join_from(
+        hits, Product, Product.id == pid
+    )
+
+
+def _late_starts(period: Period, rate_first: date):
+    """The products first on the books inside the rate window (their runs hold the day):
+    their rate starts there. Few, and none in most windows."""
+    return (
+        select(R.product_id, func.min(R.since))
+        .where(R.since > rate_first, _overlapping(period, rate_first))
+        .group_by(R.product_id)
+    )
+
+
+def _out_now(session: Session, period: Period, ids: list[int]) -> set[int]:
+    """Of these products, those still out at the period's end (a run open or ended after
+    it); an archived product's open run does not count."""
+    found: set[int] = set()
+    after_last = func.coalesce(R.end_day, period.last + timedelta(days=1)) > period.last
+    for batch in chunks(ids):
+        stmt = select(R.product_id).where(
+            R.product_id.in_(batch),
+            R.first_day <= period.last,
+            after_last,
+            R.end_day.is_not(None) | _active(),
+        )
+        found.update(pid for (pid,) in _plain(session, stmt.distinct()))
+    return found
 
 
 def _out_sales(period: Period, rate_first: date):
@@ -201,22 +238,52 @@ def _ints(rows: list[tuple], count: int) -> list[np.ndarray]:
     return list(flat.reshape(len(rows), count).T)
 
 
+def _columns(rows: list[tuple]) -> tuple[list, list]:
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def _find(ids: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of pids is in the sorted ids, and whether it is there at all."""
+    at = np.searchsorted(ids, pids)
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == pids[hit]
+    return at, hit
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _numbers(days: list) -> np.ndarray:
+    """Day numbers (days since 1970) of days as the driver gives them (ISO text on SQLite,
+    dates on PostgreSQL), parsed by NumPy in one go."""
+    return np.array(days, dtype="datetime64[D]").astype(np.int64)
+
+
 def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
     """Every product that ran out in the period, most lost sales first: the `limit` first
     listed, the totals of all."""
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
-    facts = _plain(session, _facts(session, period, rate_first))
+    window = rate_first < period.first  # the rate's window starts before the period
+    facts = _plain(session, _facts(session, period, rate_first, window))
     if not facts:
         return StockOuts(period, rate_first, [])
     facts.sort()  # by product id (the first column)
-    ids, price, cost, days_out, in_stock, out_now, units = _ints(facts, len(FACTS))
+    ids, price, cost, days_out, *rest = _ints(facts, 6 if window else 5)
+    days_window, units = rest if window else (days_out, rest[0])
+    # Days on the books in the rate window (from the product's first day) less days out.
+    start = np.full(len(ids), _number(rate_first))
+    late, since = _columns(_plain(session, _late_starts(period, rate_first)))
+    at, hit = _find(ids, np.array(late, dtype=np.int64))
+    start[at[hit]] = _numbers(since)[hit]
+    in_stock = (_number(period.last) + 1 - start) - days_window
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
-    window = rate_first < period.first
     pid, sold, *flags = _ints(_plain(session, _out_sales(period, rate_first)), 3 if window else 2)
-    at = np.searchsorted(ids, pid)
-    hit = at < len(ids)
-    hit[hit] = ids[at[hit]] == pid[hit]
+    at, hit = _find(ids, pid)
     at, sold = at[hit], sold[hit].astype(np.float64)
     in_period = flags[0][hit] == 1 if window else np.ones(len(at), dtype=bool)
     sold_out = np.bincount(at, weights=sold, minlength=len(ids))
@@ -235,7 +302,7 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     return StockOuts(
         period,
         rate_first,
-        _rows(session, out_now, figures, order),
+        _rows(session, period, figures, order),
         len(ids),
         int(days_out.sum()),
         float(lost.sum()),
@@ -253,10 +320,12 @@ class _Figures(NamedTuple):
     profit: np.ndarray
 
 
-def _rows(session: Session, out_now: np.ndarray, f: _Figures, order: np.ndarray) -> list[StockOut]:
-    """The rows in `order`, with their names (read for these products only)."""
+def _rows(session: Session, period: Period, f: _Figures, order: np.ndarray) -> list[StockOut]:
+    """The rows in `order`, with their names and whether they are still out (read for these
+    products only)."""
     ids = f.ids[order].tolist()
     names = _names(session, ids)
+    out_now = _out_now(session, period, ids)
     rates = [None if r != r else r for r in f.rate[order].tolist()]  # NaN: no rate
     return list(
         map(
@@ -266,7 +335,7 @@ def _rows(session: Session, out_now: np.ndarray, f: _Figures, order: np.ndarray)
                 [names[p][0] for p in ids],
                 [names[p][1] or "" for p in ids],
                 f.days_out[order].tolist(),
-                [bool(o) for o in out_now[order].tolist()],
+                [p in out_now for p in ids],
                 rates,
                 f.lost[order].tolist(),
                 f.revenue[order].tolist(),
