@@ -132,43 +132,36 @@ def last_sale_day(session: Session) -> date | None:
     return day
 
 
-def _branch(block: Block, uncosted: bool, only, by_day: bool):
-    """One block's rows: (pid, units, revenue, cost, uncosted), signed. `by_day`: days are
-    read by day, `only` checked on each row (product_id + 0 keeps SQLite from seeking each
-    product instead: right for the few days at the ends of a long period)."""
+def _branch(block: Block, uncosted: bool):
+    """One block's rows: (pid, units, revenue, cost[, uncosted when `uncosted`]), signed."""
 
     def signed(column):
         return column if block.sign > 0 else -column
 
     if block.span == "day":
         where = [S.day >= block.first, S.day <= block.last, SALES]
-        if only is not None:
-            where.append((S.product_id + 0 if by_day else S.product_id).in_(only))
-        zero = literal_column("0")
-        x = case((S.imported, S.revenue_fen), else_=zero) if uncosted else zero
+        x = case((S.imported, S.revenue_fen), else_=literal_column("0"))
         columns = (S.product_id, S.units_sold, S.revenue_fen, S.cost_fen, x)
     else:
         where = [R.span == block.span, R.first_day >= block.first, R.first_day <= block.last]
-        if only is not None:
-            where.append(R.product_id.in_(only))
         columns = (R.product_id, R.units_sold, R.revenue_fen, R.cost_fen, R.uncosted_revenue_fen)
+    figures = columns[1:] if uncosted else columns[1:4]
     labelled = [columns[0].label("pid")]
-    labelled += [signed(c).label(n) for c, n in zip(columns[1:], "urcx", strict=True)]
+    labelled += [signed(c).label(n) for c, n in zip(figures, "urcx", strict=False)]
     return select(*labelled).where(*where)
 
 
-def summed(blocks: list[Block], *, uncosted: bool = True, only=None, units_only: bool = False):
+def summed(blocks: list[Block], *, uncosted: bool = True):
     """A select of (pid, units, revenue, cost, uncosted) per product over the blocks, the
     products whose figures are all zero left out (added and taken away, or sold and taken
-    back). `only`: a subquery of product ids to keep. `units_only`: (pid, units) alone,
-    zeros kept. `blocks` is not empty (a period after the last sale has no blocks: its days
-    are read instead, see products.rollup_blocks)."""
-    by_day = any(b.span != "day" for b in blocks)
-    rows = union_all(*(_branch(b, uncosted, only, by_day) for b in blocks)).subquery()
-    pid, u, r, c, x = rows.c
-    if units_only:
-        return select(pid.label("pid"), func.sum(u).label("units")).group_by(pid)
-    sums: list[ColumnElement] = [func.sum(u), func.sum(r), func.sum(c), func.sum(x)]
+    back). Without `uncosted` (no imported history in the period: the shop's figures say
+    so) the uncosted sum is a constant 0: a sum fewer per row, a column fewer to sort.
+    `blocks` is not empty (a period after the last sale has no blocks: its days are read
+    instead, see products.rollup_blocks)."""
+    rows = union_all(*(_branch(b, uncosted) for b in blocks)).subquery()
+    pid, u, r, c = rows.c.pid, rows.c.u, rows.c.r, rows.c.c
+    sums: list[ColumnElement] = [func.sum(u), func.sum(r), func.sum(c)]
+    sums.append(func.sum(rows.c.x) if uncosted else literal_column("0"))
     return (
         select(
             pid.label("pid"),
