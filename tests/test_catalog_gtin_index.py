@@ -1,4 +1,4 @@
-"""Offers' GTINs in the search file (SQLite, migration 0013): barcode prefixes in the catalog
+"""Offers' GTINs in the search file (SQLite, migration 0012): barcode prefixes in the catalog
 search and the auto-link by barcode, with the index, without it, and for what it lacks."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_barcode_prefixes_are_found_in_gtin_order(tmp_path):
 def test_gtins_changed_or_added_behind_the_index_are_found(tmp_path):
     db, _ = synced_shop(tmp_path, offers(50))
     with db.session() as s:
-        # a GTIN rewritten in place (logged by 0013's trigger) and an offer the index lacks
+        # a GTIN rewritten in place (logged by 0012's trigger) and an offer the index lacks
         s.execute(text("UPDATE offers SET gtin = :g WHERE sku = 'S00050'"), {"g": gtin(777)})
         s.execute(
             text(
@@ -137,7 +137,7 @@ def test_auto_link_by_barcode_with_and_without_the_index_file(tmp_path):
     db.dispose()
 
 
-def test_migration_0013_moves_the_gtin_lookup_and_back(tmp_path):
+def test_migration_0012_moves_the_gtin_lookup_and_back(tmp_path):
     db, _ = synced_shop(tmp_path, offers(20))
     shop = search_index.shop_path(db)
 
@@ -171,7 +171,7 @@ def test_an_index_file_of_the_older_format_is_rebuilt_with_gtins(tmp_path):
     db, _ = synced_shop(tmp_path, offers(30))
     path = current_file(db)
     db.dispose()
-    with closing(sqlite3.connect(path)) as conn:  # as a file written before 0013
+    with closing(sqlite3.connect(path)) as conn:  # as a file written before 0012
         conn.execute("DROP TABLE gtins")
         conn.execute("UPDATE meta SET value = 1 WHERE key = 'format'")
         conn.commit()

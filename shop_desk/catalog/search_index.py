@@ -8,8 +8,8 @@ transaction of the sync, which then had to be merged, holding the shop's lock fo
 The index is derived data, rebuilt from the offers whenever it is missing, damaged or of
 another format; backups leave it out. It is kept up to date by catch_up(): offers whose id is
 above the file's `indexed_to` are new; offers deleted or renamed since are listed by triggers
-in the shop's `offers_reindex` log (migrations 0011, 0013), read from the file's `logged_to`.
-Besides the words of names, the file holds each offer's GTIN (`gtins`, 0013): GTINs come in no
+in the shop's `offers_reindex` log (migrations 0011, 0012), read from the file's `logged_to`.
+Besides the words of names, the file holds each offer's GTIN (`gtins`, 0012): GTINs come in no
 order, and their B-tree in the shop's file, rewritten all over by each of a sync's short
 transactions, made a first sync about twice as slow as the offers alone. Readers
 (catalog/search.py) trust the index up to `indexed_to` except for the ids logged since
@@ -39,7 +39,7 @@ from shop_desk.db.locks import LockBusy, file_lock
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # of the file's tables; a file of another format is rebuilt (2: GTINs, 0013)
+FORMAT = 2  # of the file's tables; a file of another format is rebuilt (2: GTINs, 0012)
 CHUNK_IDS = 250_000  # offers indexed per transaction of the index file
 LOG_CHUNK = 20_000  # log rows deleted per short transaction of the shop's database
 SCHEMA = (

@@ -19,7 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The search index's bookkeeping in the shop's file (SQLite only, migration 0011).
 BY_HAND = {"search_index", "offers_reindex"}
 # Indexes one dialect has and the other not: PostgreSQL's GTIN index (SQLite's GTIN look-up is
-# in the search file since 0013).
+# in the search file since 0012).
 DIALECT_INDEXES = {"ix_offers_gtin"}
 
 

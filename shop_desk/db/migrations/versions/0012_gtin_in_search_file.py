@@ -1,6 +1,6 @@
 """offers' GTIN look-up moves to the search file (SQLite): no random index in a sync's commits
 
-Revision ID: 0013_gtin_in_search_file
+Revision ID: 0012_gtin_in_search_file
 Revises: 0011_search_file
 """
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013_gtin_in_search_file"
+revision: str = "0012_gtin_in_search_file"
 down_revision: str | Sequence[str] | None = "0011_search_file"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
