@@ -166,6 +166,7 @@ print(json.dumps({"gui_idle_max_stall_ms": round(idle["gaps"][-1] * 1000, 1),
                   "gui_stalls_over_100ms": sum(g > 0.1 for g in gaps),
                   "checkouts_during_sync": len(waits),
                   "checkout_wait_max_ms": round(waits[-1] * 1000, 1),
+                  "checkout_wait_p50_ms": round(waits[len(waits) // 2] * 1000, 1),
                   "checkout_wait_p99_ms": round(waits[int(len(waits) * 0.99) - 1] * 1000, 1),
                   "checkout_turn_wait_max_ms": round(turn_waits[-1] * 1000, 1),
                   "checkout_turn_wait_p99_ms":

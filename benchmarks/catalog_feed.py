@@ -132,6 +132,15 @@ CATEGORIES = [
 ]
 
 
+VERSION = 2  # of the generated feed (2: GTINs in no order), in its cache folder's name
+
+
+def gtin(i: int) -> str:
+    """Offer i's GTIN: a supplier's SKUs and their barcodes come in unrelated orders (a
+    multiplication by a number prime to 10**10 scatters them over the 69 prefix)."""
+    return gtin_with_check_digit(f"69{i * 2654435761 % 10**10:010d}")
+
+
 def offer(i: int, rng: random.Random) -> dict:
     name = f"{rng.choice(BRANDS)}{rng.choice(KINDS)} {rng.choice(SPECS)} {i % 997}号"
     pack = rng.choice((6, 12, 24, 24, 30, 48))
@@ -144,7 +153,7 @@ def offer(i: int, rng: random.Random) -> dict:
     return {
         "op": "upsert",
         "sku": f"SKU{i:07d}",
-        "gtin": gtin_with_check_digit(f"69{i:010d}"),
+        "gtin": gtin(i),
         "name": name,
         "brand": name[:2],
         "category": rng.choice(CATEGORIES),
@@ -174,7 +183,7 @@ def write_file(path: Path, records) -> dict:
 def build(n: int = 1_000_000, change: int = 10_000) -> Path:
     """Feed folder with a snapshot of n offers (sequence 1) and one change of `change`
     records (sequence 2): price changes on existing SKUs."""
-    folder = OUT / f"feed-{n}-{change}"
+    folder = OUT / f"feed-{n}-{change}-v{VERSION}"
     if (folder / "feed.json").exists():
         return folder
     rng = random.Random(42)

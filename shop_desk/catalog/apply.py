@@ -25,15 +25,18 @@ from datetime import date
 from sqlalchemy import delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from shop_desk.catalog import search
 from shop_desk.catalog.decode import PRICE, ROW_COLUMNS, row_of
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database
 from shop_desk.db.models import (
+    Barcode,
     CatalogSource,
     Offer,
     OfferPrice,
+    Product,
     ProductOfferLink,
     Supplier,
 )
@@ -218,8 +221,10 @@ def auto_link(db: Database, supplier_id: int) -> int:
     with db.session(write=False) as session:
         # From the shop's barcodes to the offers' GTIN index: a few thousand look-ups, never
         # a pass over a million offers.
-        matches = _gtin_matches(db.engine.dialect.name)
-        pairs = session.execute(matches, {"supplier_id": supplier_id}).all()
+        if db.is_sqlite:
+            pairs = _gtin_pairs_sqlite(session, supplier_id)
+        else:
+            pairs = session.execute(_GTIN_MATCHES, {"supplier_id": supplier_id}).all()
         existing = set(
             session.execute(
                 select(ProductOfferLink.product_id, ProductOfferLink.sku).where(
@@ -258,18 +263,32 @@ def auto_link(db: Database, supplier_id: int) -> int:
     return added
 
 
-def _gtin_matches(dialect: str):
-    # On SQLite, CROSS JOIN fixes the order: without it the planner read every offer of the
-    # supplier (half a second at a million) instead of looking up the shop's few barcodes.
-    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
-    return text(
-        "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
-        "JOIN products p ON p.id = b.product_id "
-        f"{join} offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
-        "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
-        "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
-        "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
-    )
+def _gtin_pairs_sqlite(session: Session, supplier_id: int) -> list[tuple[int, str, int]]:
+    """(product, SKU, pack size) by barcode = GTIN, through the search file's GTINs (on
+    SQLite the offers' GTINs have no index in the shop's file: catalog/search_index.py)."""
+    products_by_code: dict[str, list[int]] = {}
+    for product_id, code in session.execute(
+        select(Barcode.product_id, Barcode.code).join(Product, Product.id == Barcode.product_id)
+    ):
+        products_by_code.setdefault(code, []).append(product_id)
+    if not products_by_code:
+        return []
+    offers = search.with_gtins(session, list(products_by_code), supplier_id)
+    return [
+        (product_id, sku, pack_size)
+        for sku, pack_size, gtin in offers
+        for product_id in products_by_code[gtin]
+    ]
+
+
+_GTIN_MATCHES = text(  # PostgreSQL: its index on offers.gtin
+    "SELECT b.product_id, o.sku, o.pack_size FROM barcodes b "
+    "JOIN products p ON p.id = b.product_id "
+    "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
+    "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
+    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+)
 
 
 def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple | None]:

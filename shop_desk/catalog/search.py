@@ -3,15 +3,15 @@
 Each query is driven by an index that yields matches already in order, so the first page is
 read and the rest never touched: Chinese words are phrases of one-character tokens in the FTS5
 index (a trigram index cannot answer two characters), and a Latin word or a number is a prefix
-of the pinyin initials or of a word of the name (FTS5, with prefix indexes), of the GTIN or of
-the SKU (B-tree range scans). The other words of the query, the current-copy rule and the
-page's filters are checked on the rows the driver yields. Results come in match order
-(relevance): sorting a million matches by a column is what an explicit sort asks for, not
-what typing does.
+of the pinyin initials or of a word of the name (FTS5, with prefix indexes), of the GTIN (the
+index file's B-tree) or of the SKU (the shop's B-tree). The other words of the query, the
+current-copy rule and the page's filters are checked on the rows the driver yields. Results
+come in match order (relevance): sorting a million matches by a column is what an explicit sort
+asks for, not what typing does.
 
-The FTS5 index lives in a file of its own (catalog/search_index.py), read on a connection of
-its own: it yields offer ids in order, a chunk at a time, and the offers are read by id from
-the shop's database. What the index does not cover yet (offers above its `indexed_to`, those
+The index lives in a file of its own (catalog/search_index.py), read on a connection of its
+own: it yields offer ids in order, a chunk at a time, and the offers are read by id from the
+shop's database. What the index does not cover yet (offers above its `indexed_to`, those
 renamed or deleted since it read the log; all of them while a missing or damaged index is
 rebuilt in the background) is found by scanning, so search is never wrong, only slower.
 """
@@ -22,6 +22,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -131,7 +132,8 @@ def find(session: Session, term: str, filters: Filters, limit: int, offset: int)
         checks = [_word_check(w, f"w{i}", params) for i, w in enumerate(query.words)]
         checks += filters.sql(params)
         matched = [_phrase_check(p, f"p{i}", params) for i, p in enumerate(query.spaced)]
-        rows = _indexed(session, index, " AND ".join(query.phrases), matched, checks, params)
+        fts = " AND ".join(query.phrases)
+        rows = _indexed(session, index, _words(fts), matched, checks, params)
         return rows[offset:]
     first, rest = query.words[0], query.words[1:]
     checks = [_word_check(w, f"w{i}", params) for i, w in enumerate(rest)]
@@ -148,20 +150,71 @@ def find(session: Session, term: str, filters: Filters, limit: int, offset: int)
         return len(rows) >= wanted
 
     # initials or a word of the name
-    if add(
-        _indexed(session, index, f'"{first}"*', [_word_check(first, "f", params)], checks, params)
-    ):
+    found = _indexed(
+        session, index, _words(f'"{first}"*'), [_word_check(first, "f", params)], checks, params
+    )
+    if add(found):
         return rows[offset:wanted]
-    drivers = []
     if first.isdigit():
-        drivers.append(_range_driver("o.gtin", "ix_offers_gtin", checks))
-    drivers.append(_sku_driver(checks, "lo", "hi"))
+        gtin = ["o.gtin >= :lo AND o.gtin < :hi"]
+        if add(_indexed(session, index, _gtins(first, _after(first)), gtin, checks, params)):
+            return rows[offset:wanted]
+    drivers = [_sku_driver(checks, "lo", "hi")]
     if first.upper() != first:
         drivers.append(_sku_driver(checks, "up", "uphi"))
     for sql in drivers:
         if add(_run(session, sql, params)):
             break
     return rows[offset:wanted]
+
+
+def with_gtins(session: Session, codes: list[str], supplier_id: int) -> list:
+    """(sku, pack_size, gtin) of a supplier's current offers whose GTIN is one of `codes`
+    (the auto-link by barcode): through the index file's GTINs, and by scanning what it does
+    not cover (everything while it is rebuilt)."""
+    params = {"codes": json.dumps(codes), "supplier_id": supplier_id}
+    index = open_index(session)
+    if index is not None:
+        try:
+            ids = [
+                r[0]
+                for r in index.conn.execute(
+                    "SELECT id FROM gtins WHERE gtin IN (SELECT value FROM json_each(?)) "
+                    "AND id <= ?",
+                    (params["codes"], index.indexed_to),
+                )
+            ]
+        except sqlite3.DatabaseError as exc:
+            log.warning("search index failed (%s): scanning", exc)
+            index = None
+    if index is None:
+        return _run(
+            session, _gtin_driver("o.gtin IN (SELECT value FROM json_each(:codes))"), params
+        )
+    stale = set(index.stale)
+    params.update(
+        ids=json.dumps([i for i in ids if i not in stale]),
+        stale=json.dumps(index.stale),
+        top=index.indexed_to,
+    )
+    coded = "o.gtin IN (SELECT value FROM json_each(:codes))"
+    return (
+        _run(session, _gtin_driver("o.id IN (SELECT value FROM json_each(:ids))"), params)
+        + _run(session, _gtin_driver(f"o.id > :top AND {coded}"), params)
+        + _run(
+            session,
+            _gtin_driver(f"o.id IN (SELECT value FROM json_each(:stale)) AND {coded}"),
+            params,
+        )
+    )
+
+
+def _gtin_driver(condition: str) -> str:
+    return (
+        "SELECT o.sku, o.pack_size, o.gtin FROM offers o "
+        "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
+        f"WHERE {condition} AND o.supplier_id = :supplier_id AND {CURRENT}"
+    )
 
 
 # ---- the index file -----------------------------------------------------------------------
@@ -236,6 +289,42 @@ def all_indexed(session: Session, fts: str) -> tuple[list[int], int, list[int]] 
     return ids, index.indexed_to, index.stale
 
 
+# What the index yields for a query: successive chunks of offer ids, in match order.
+Chunks = Callable[[IndexView], Iterator[list[int]]]
+
+
+def _words(fts: str) -> Chunks:
+    """Offers whose words match the FTS5 expression, in id order."""
+
+    def chunks(index: IndexView) -> Iterator[list[int]]:
+        after, chunk = 0, FIRST_CHUNK
+        while ids := _index_ids(index, fts, after, chunk):
+            yield ids
+            if len(ids) < chunk:
+                return
+            after, chunk = ids[-1], min(chunk * 4, MAX_CHUNK)
+
+    return chunks
+
+
+def _gtins(lo: str, hi: str) -> Chunks:
+    """Offers whose GTIN is in [lo, hi), in GTIN order."""
+
+    def chunks(index: IndexView) -> Iterator[list[int]]:
+        after, chunk = (lo, -1), FIRST_CHUNK
+        while found := index.conn.execute(
+            "SELECT gtin, id FROM gtins WHERE (gtin, id) > (?, ?) AND gtin < ? AND id <= ? "
+            "ORDER BY gtin, id LIMIT ?",
+            (*after, hi, index.indexed_to, chunk),
+        ).fetchall():
+            yield [row[1] for row in found]
+            if len(found) < chunk:
+                return
+            after, chunk = found[-1], min(chunk * 4, MAX_CHUNK)
+
+    return chunks
+
+
 def _index_ids(index: IndexView, fts: str, after: int, chunk: int) -> list[int]:
     return [
         r[0]
@@ -250,19 +339,19 @@ def _index_ids(index: IndexView, fts: str, after: int, chunk: int) -> list[int]:
 def _indexed(
     session: Session,
     index: IndexView | None,
-    fts: str,
+    chunks: Chunks,
     matched: list[str],
     checks: list[str],
     params: dict,
 ) -> list:
-    """Rows matching the FTS5 expression `fts` (`matched`: the same as SQL conditions, for
-    what the index does not cover), in id order, up to params["n"]."""
+    """Rows the index yields in `chunks` (`matched`: the same as SQL conditions, for what the
+    index does not cover, found after them in id order), up to params["n"]."""
     wanted = params["n"]
     rows: list = []
     scan_from = 0
     if index is not None:
         try:
-            rows = _from_index(session, index, fts, checks, params)
+            rows = _from_index(session, index, chunks, checks, params)
             scan_from = index.indexed_to
         except sqlite3.DatabaseError as exc:  # damaged while in use: scan, and rebuild
             log.warning("search index failed (%s): scanning", exc)
@@ -278,22 +367,17 @@ def _indexed(
     return rows[:wanted]
 
 
-def _from_index(session, index: IndexView, fts: str, checks: list[str], params: dict) -> list:
+def _from_index(session, index: IndexView, chunks: Chunks, checks: list[str], params: dict):
     wanted = params["n"]
     if index.stale:
         checks = [*checks, "o.id NOT IN (SELECT value FROM json_each(:stale))"]
         params["stale"] = json.dumps(index.stale)
     rows: list = []
-    after, chunk = 0, FIRST_CHUNK
-    while len(rows) < wanted:
-        ids = _index_ids(index, fts, after, chunk)
-        if not ids:
-            break
+    for ids in chunks(index):
         found = {**params, "ids": json.dumps(ids), "n": wanted - len(rows)}
         rows += _run(session, _ids_driver(checks), found)
-        if len(ids) < chunk:
+        if len(rows) >= wanted:
             break
-        after, chunk = ids[-1], min(chunk * 4, MAX_CHUNK)
     return rows
 
 
@@ -306,13 +390,13 @@ def _where(conditions: list[str]) -> str:
 
 
 def _ids_driver(checks: list[str]) -> str:
-    """Offers by the ids the index yielded (in id order)."""
+    """Offers by the ids the index yielded (in its order)."""
     return (
         f"SELECT {COLUMNS} FROM json_each(:ids) j "
         "CROSS JOIN offers o ON o.id = j.value "
         "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
         "JOIN suppliers s ON s.id = o.supplier_id "
-        f"WHERE {_where(checks)} ORDER BY o.id LIMIT :n"
+        f"WHERE {_where(checks)} ORDER BY j.key LIMIT :n"
     )
 
 
@@ -334,16 +418,6 @@ def _scan_driver(conditions: list[str]) -> str:
         "CROSS JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
         "JOIN suppliers s ON s.id = o.supplier_id "
         f"WHERE o.id > :scan_from AND {_where(conditions)} ORDER BY o.id LIMIT :n"
-    )
-
-
-def _range_driver(column: str, index: str, checks: list[str]) -> str:
-    return (
-        f"SELECT {COLUMNS} FROM offers o INDEXED BY {index} "
-        "CROSS JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
-        "JOIN suppliers s ON s.id = o.supplier_id "
-        f"WHERE {column} >= :lo AND {column} < :hi AND {_where(checks)} "
-        f"ORDER BY {column}, o.id LIMIT :n"
     )
 
 

@@ -6,12 +6,14 @@ million offers in one pass after a first sync) instead of one small segment per 
 transaction of the sync, which then had to be merged, holding the shop's lock for seconds.
 
 The index is derived data, rebuilt from the offers whenever it is missing, damaged or of
-another format; backups leave it out. It is kept up to date by catch_up(): offers whose id
-is above the file's `indexed_to` are new; offers deleted or renamed since are listed by
-triggers in the shop's `offers_reindex` log (migration 0011), read from the file's
-`logged_to`. Readers (catalog/search.py) trust the index up to `indexed_to` except for the
-ids logged since `logged_to`, and check the rest by scanning, so a late index makes search
-slower, never wrong.
+another format; backups leave it out. It is kept up to date by catch_up(): offers whose id is
+above the file's `indexed_to` are new; offers deleted or renamed since are listed by triggers
+in the shop's `offers_reindex` log (migrations 0011, 0012), read from the file's `logged_to`.
+Besides the words of names, the file holds each offer's GTIN (`gtins`, 0012): GTINs come in no
+order, and their B-tree in the shop's file, rewritten all over by each of a sync's short
+transactions, made a first sync about twice as slow as the offers alone. Readers
+(catalog/search.py) trust the index up to `indexed_to` except for the ids logged since
+`logged_to`, and check the rest by scanning, so a late index makes search slower, never wrong.
 
 Files are `<shop>.search-<generation>.sqlite3`; the shop's `search_index` row names the
 current generation. A rebuild writes the next generation and then switches the row: on
@@ -37,21 +39,30 @@ from shop_desk.db.locks import LockBusy, file_lock
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # of the file's tables; a file of another format is rebuilt
+FORMAT = 2  # of the file's tables; a file of another format is rebuilt (2: GTINs, 0012)
 CHUNK_IDS = 250_000  # offers indexed per transaction of the index file
 LOG_CHUNK = 20_000  # log rows deleted per short transaction of the shop's database
 SCHEMA = (
     # Each Chinese character is a token (text.search_text): a two-character fragment is a
-    # phrase. Prefix indexes answer pinyin initials and words of names (0007).
+    # phrase. Prefix indexes answer pinyin initials and words of names (0007); a prefix of
+    # four or more matches few words, read without one. No sizes of columns: nothing ranks
+    # by them, and a million offers' sizes cost a sixth of the build.
     "CREATE VIRTUAL TABLE offers_fts USING fts5(search_text, name_initials, "
-    "prefix='2 3 4', tokenize='unicode61 remove_diacritics 0')",
+    "prefix='2 3', columnsize=0, tokenize='unicode61 remove_diacritics 0')",
+    # Offers by GTIN (barcode look-ups and prefixes); the rowid is the offer's id.
+    "CREATE TABLE gtins (id INTEGER PRIMARY KEY, gtin TEXT NOT NULL)",
+    "CREATE INDEX gtins_by_code ON gtins (gtin)",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     f"INSERT INTO meta VALUES ('format', {FORMAT}), ('indexed_to', 0), ('logged_to', 0)",
 )
-_INDEX_RANGE = (
+# Each offer `WHERE {rows}` into the index (REPLACE: an offer's GTIN row is written again).
+_INDEX_ROWS = (
     "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-    "SELECT id, search_text, name_initials FROM shop.offers WHERE id > ? AND id <= ?"
+    "SELECT id, search_text, name_initials FROM shop.offers WHERE {rows}",
+    "INSERT OR REPLACE INTO gtins (id, gtin) "
+    "SELECT id, gtin FROM shop.offers WHERE {rows} AND gtin IS NOT NULL",
 )
+_RANGE = "id > ? AND id <= ?"
 _LOGGED = "SELECT offer_id FROM shop.offers_reindex WHERE seq > ? AND seq <= ? AND offer_id <= ?"
 
 
@@ -127,18 +138,15 @@ def _catch_up(conn: sqlite3.Connection, cancel: threading.Event | None = None) -
             # Deleted or renamed offers already indexed: out, and back in as they are now.
             args = (meta["logged_to"], top, meta["indexed_to"])
             conn.execute(f"DELETE FROM offers_fts WHERE rowid IN ({_LOGGED})", args)
+            conn.execute(f"DELETE FROM gtins WHERE id IN ({_LOGGED})", args)
             # A new offer takes the id above the highest one left, so when the highest were
             # deleted (an interrupted sync's rows), ids come again: those above the highest
             # offer the index still holds are indexed afresh, logged or not.
             kept = conn.execute("SELECT rowid FROM offers_fts ORDER BY rowid DESC LIMIT 1")
             kept_to = (kept.fetchone() or (0,))[0]
-            conn.execute(  # two statements: each reads offers by its primary key
-                "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-                f"SELECT id, search_text, name_initials FROM shop.offers WHERE id <= ? "
-                f"AND id IN ({_LOGGED})",
-                (kept_to, *args),
-            )
-            conn.execute(_INDEX_RANGE, (kept_to, meta["indexed_to"]))
+            # Two passes: each reads offers by their primary key.
+            _index_rows(conn, f"id <= ? AND id IN ({_LOGGED})", (kept_to, *args))
+            _index_rows(conn, _RANGE, (kept_to, meta["indexed_to"]))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'logged_to'", (top,))
             # ...and ids above the highest offer now will come again: they count as new.
             newest = conn.execute("SELECT coalesce(max(id), 0) FROM shop.offers").fetchone()[0]
@@ -151,10 +159,15 @@ def _catch_up(conn: sqlite3.Connection, cancel: threading.Event | None = None) -
             if last <= after:
                 return done
             last = min(last, after + CHUNK_IDS)
-            conn.execute(_INDEX_RANGE, (after, last))
+            _index_rows(conn, _RANGE, (after, last))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'indexed_to'", (last,))
             done += last - after
     raise Cancelled
+
+
+def _index_rows(conn: sqlite3.Connection, rows: str, args: tuple) -> None:
+    for statement in _INDEX_ROWS:
+        conn.execute(statement.format(rows=rows), args)
 
 
 def update(shop: Path, *, cancel: threading.Event | None = None, wait: float | None = 60) -> None:

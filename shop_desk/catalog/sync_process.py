@@ -149,7 +149,9 @@ def _child_main(
     conn, url: str, folder: Path | None, sources, stop, turns, language: str, ring
 ) -> None:
     from shop_desk.catalog.parsing import start_worker
+    from shop_desk.catalog.priority import lower_this_process
 
+    lower_this_process()
     start_worker(language)
     if ring is not None:
         import keyring

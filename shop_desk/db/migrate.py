@@ -18,11 +18,16 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # The search index's bookkeeping in the shop's file (SQLite only, migration 0011).
 BY_HAND = {"search_index", "offers_reindex"}
+# Indexes one dialect has and the other not: PostgreSQL's GTIN index (SQLite's GTIN look-up is
+# in the search file since 0012).
+DIALECT_INDEXES = {"ix_offers_gtin"}
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     """FTS5 tables and their shadow tables, and the search index's bookkeeping, are made by
     hand in migrations, not by models."""
+    if type_ == "index":
+        return name not in DIALECT_INDEXES
     return not (type_ == "table" and name and ("_fts" in name or name in BY_HAND))
 
 

@@ -386,11 +386,13 @@ class Offer(Base):
     sku: Mapped[str] = mapped_column(String(64))
     valid_from: Mapped[int] = mapped_column(Integer)
     valid_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    gtin: Mapped[str | None] = mapped_column(String(14), nullable=True, index=True)
+    # Looked up in the search file on SQLite (catalog/search_index.py), in ix_offers_gtin on
+    # PostgreSQL (made by migration 0002; see db/migrate.include_name).
+    gtin: Mapped[str | None] = mapped_column(String(14), nullable=True)
     name: Mapped[str] = mapped_column(String(200))
     name_initials: Mapped[str] = mapped_column(String(200), default="")
     # The name as search tokens (text.search_text), indexed with the initials by offers_fts
-    # on SQLite; GTIN and SKU are searched by prefix in their B-tree indexes.
+    # on SQLite; the SKU is searched by prefix in its B-tree index.
     search_text: Mapped[str] = mapped_column(String(800), default="")
     brand: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(200), default="")

@@ -150,8 +150,16 @@ def _sync_in_a_child(db, folder: Path) -> None:
     from shop_desk.progress import run_job
 
     feed = folder / "自检货源"
+    from shop_desk.text import gtin_with_check_digit
+
     offers = [
-        OfferRecord(sku=f"T{i:03d}", name=f"自检饮料 {i} 号", pack_size=12, tiers=((1, 3600),))
+        OfferRecord(
+            sku=f"T{i:03d}",
+            name=f"自检饮料 {i} 号",
+            pack_size=12,
+            tiers=((1, 3600),),
+            gtin=gtin_with_check_digit(f"69500000{i:04d}"),
+        )
         for i in range(20)
     ]
     publish(offers, SupplierInfo(code="selftest", name="自检批发部"), feed)
@@ -172,7 +180,7 @@ def _sync_in_a_child(db, folder: Path) -> None:
 
 def _check_offer_search(db, count: int) -> None:
     """The child built the offers' search index file (FTS5 in a file of its own, attached),
-    and search answers from it by name and by pinyin initials."""
+    and search answers from it by name, by pinyin initials and by barcode prefix."""
     import sqlite3
     from contextlib import closing
 
@@ -185,9 +193,11 @@ def _check_offer_search(db, count: int) -> None:
         top = conn.execute("SELECT max(id) FROM offers").fetchone()[0]
     with closing(sqlite3.connect(path)) as conn:
         indexed_to = search_index.read_meta(conn)["indexed_to"]
+        gtins = conn.execute("SELECT count(*) FROM gtins").fetchone()[0]
     check(indexed_to >= top, f"the search index file covers offers up to {indexed_to}, not {top}")
+    check(gtins == count, f"the search index file holds {gtins} GTINs, not {count}")
     with db.read() as session:
-        for term in ("自检饮料", "zjyl"):
+        for term in ("自检饮料", "zjyl", "69500000"):
             found = len(search_offers(session, term, limit=100))
             check(found == count, f"offer search for {term} found {found}, not {count}")
 

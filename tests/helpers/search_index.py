@@ -9,14 +9,23 @@ from shop_desk.catalog import search_index
 
 
 def indexed_offers(db) -> dict[int, str]:
-    """{offer id: its indexed text} of the current index file, after its integrity check."""
+    """{offer id: its indexed text and GTIN} of the current index file, after its integrity
+    check."""
     shop = search_index.shop_path(db)
     with closing(sqlite3.connect(shop)) as conn:
         path = search_index.file_for(shop, search_index.generation(conn))
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')")
-        rows = conn.execute("SELECT rowid, search_text || '|' || name_initials FROM offers_fts")
-        return dict(rows.fetchall())
+        rows = conn.execute(
+            "SELECT f.rowid, f.search_text || '|' || f.name_initials || '|' "
+            "|| coalesce(g.gtin, '') FROM offers_fts f LEFT JOIN gtins g ON g.id = f.rowid"
+        )
+        indexed = dict(rows.fetchall())
+        orphans = conn.execute(
+            "SELECT id FROM gtins WHERE id NOT IN (SELECT rowid FROM offers_fts)"
+        )
+        assert not orphans.fetchall(), "GTINs of offers the index does not hold"
+        return indexed
 
 
 def assert_index_matches_offers(db) -> None:
@@ -27,7 +36,10 @@ def assert_index_matches_offers(db) -> None:
     search_index.update(shop)
     with closing(sqlite3.connect(shop)) as conn:
         offers = dict(
-            conn.execute("SELECT id, search_text || '|' || name_initials FROM offers").fetchall()
+            conn.execute(
+                "SELECT id, search_text || '|' || name_initials || '|' || coalesce(gtin, '') "
+                "FROM offers"
+            ).fetchall()
         )
     indexed = indexed_offers(db)
     wrong = {i for i in indexed.keys() | offers.keys() if indexed.get(i) != offers.get(i)}

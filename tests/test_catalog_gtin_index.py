@@ -1,0 +1,184 @@
+"""Offers' GTINs in the search file (SQLite, migration 0012): barcode prefixes in the catalog
+search and the auto-link by barcode, with the index, without it, and for what it lacks."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+from alembic import command
+from sqlalchemy import func, select, text
+
+from shop_desk.catalog import apply, search_index
+from shop_desk.catalog.offers import search_offers
+from shop_desk.catalog.publisher import publish
+from shop_desk.catalog.records import OfferRecord
+from shop_desk.catalog.sync import sync_source
+from shop_desk.db.engine import open_database
+from shop_desk.db.migrate import alembic_config
+from shop_desk.db.models import ProductOfferLink
+from shop_desk.inventory.products import ProductData, create_product
+from shop_desk.progress import run_job
+from shop_desk.text import gtin_with_check_digit
+from tests.helpers.search_index import assert_index_matches_offers, indexed_offers
+from tests.test_catalog_search_index import SUPPLIER, current_file, synced_shop, wait_for_index
+
+
+def gtin(i: int) -> str:
+    return gtin_with_check_digit(f"690123{i:06d}")
+
+
+def offers(count: int) -> list[OfferRecord]:
+    # SKUs run against the GTINs' order: results in GTIN order are not those in id order
+    return [
+        OfferRecord(
+            sku=f"S{count - i:05d}",
+            name=f"雪碧 {i} 号",
+            pack_size=12,
+            tiers=((1, 3600),),
+            gtin=gtin(i),
+        )
+        for i in range(count)
+    ]
+
+
+def skus(db, term: str) -> list[str]:
+    with db.session(write=False) as s:
+        return [row.sku for row in search_offers(s, term, limit=1000)]
+
+
+def links(db) -> set[tuple[int, str, int]]:
+    with db.session(write=False) as s:
+        rows = s.execute(
+            select(
+                ProductOfferLink.product_id, ProductOfferLink.sku, ProductOfferLink.units_per_pack
+            )
+        )
+        return set(rows.all())
+
+
+def product_with_barcode(db, code: str) -> int:
+    with db.session() as s:
+        return create_product(
+            s, ProductData(name=f"雪碧 {code}", retail_price_fen=350, barcodes=[(code, 1)])
+        ).id
+
+
+def test_barcode_prefixes_are_found_in_gtin_order(tmp_path):
+    db, _ = synced_shop(tmp_path, offers(300))
+    assert len(indexed_offers(db)) == 300
+    # 690123000120 .. 690123000129 (+ check digit): ten offers, in GTIN order
+    assert skus(db, "69012300012") == [f"S{300 - i:05d}" for i in range(120, 130)]
+    assert skus(db, gtin(42)) == ["S00258"]
+    assert skus(db, "69012300099") == []
+    db.dispose()
+
+
+def test_gtins_changed_or_added_behind_the_index_are_found(tmp_path):
+    db, _ = synced_shop(tmp_path, offers(50))
+    with db.session() as s:
+        # a GTIN rewritten in place (logged by 0012's trigger) and an offer the index lacks
+        s.execute(text("UPDATE offers SET gtin = :g WHERE sku = 'S00050'"), {"g": gtin(777)})
+        s.execute(
+            text(
+                "INSERT INTO offers (supplier_id, sku, valid_from, gtin, name, name_initials, "
+                "brand, category, unit, pack_size, pack_name, tiers, price_fen, moq_packs, "
+                "multiple_packs, dropship, first_seen, search_text) "
+                "SELECT supplier_id, 'NEW', valid_from, :g, '芬达', 'fd', '', '', '', 1, '', "
+                "'[[1, 100]]', 100, 1, 1, 0, first_seen, '芬 达' FROM offers LIMIT 1"
+            ),
+            {"g": gtin(778)},
+        )
+        logged = s.scalar(text("SELECT count(*) FROM offers_reindex"))
+    assert logged == 1
+    assert skus(db, gtin(0)) == []  # S00050's old GTIN
+    assert skus(db, "690123000777") == ["S00050"]
+    assert skus(db, "69012300077") == ["S00050", "NEW"]  # the index's first, then the rest
+    new_product = product_with_barcode(db, gtin(778))
+    changed_product = product_with_barcode(db, gtin(777))
+    with db.session(write=False) as s:
+        supplier_id = s.scalar(text("SELECT supplier_id FROM catalog_sources"))
+    assert apply.auto_link(db, supplier_id) == 2
+    assert {(new_product, "NEW", 1), (changed_product, "S00050", 12)} <= links(db)
+    search_index.update(search_index.shop_path(db))
+    assert_index_matches_offers(db)
+    assert skus(db, "69012300077") == ["S00050", "NEW"]
+    db.dispose()
+
+
+def test_auto_link_by_barcode_with_and_without_the_index_file(tmp_path):
+    records = offers(200)
+    folder = tmp_path
+    db, _ = synced_shop(folder, records[:1])  # a shop with products first, then its feed
+    with db.session(write=False) as s:
+        supplier_id = s.scalar(text("SELECT supplier_id FROM catalog_sources"))
+    products = {i: product_with_barcode(db, gtin(i)) for i in (3, 150, 199)}
+    publish(records, SUPPLIER, folder / "feed")
+    outcome = run_job(sync_source(db, 1))
+    assert outcome.links == 3
+    expected = {(products[i], f"S{200 - i:05d}", 12) for i in products}
+    assert links(db) == expected
+    # the index file lost: the links are found by scanning (and the file is rebuilt)
+    path = current_file(db)
+    db.dispose()
+    path.unlink()
+    db = open_database(folder=folder / "shop")
+    with db.session() as s:
+        s.execute(text("DELETE FROM product_offer_links"))
+    assert apply.auto_link(db, supplier_id) == 3
+    assert links(db) == expected
+    wait_for_index(db)
+    assert current_file(db).exists()
+    with db.session() as s:
+        s.execute(text("DELETE FROM product_offer_links"))
+        assert s.scalar(select(func.count()).select_from(ProductOfferLink)) == 0
+    assert apply.auto_link(db, supplier_id) == 3  # through the rebuilt file
+    assert links(db) == expected
+    db.dispose()
+
+
+def test_migration_0012_moves_the_gtin_lookup_and_back(tmp_path):
+    db, _ = synced_shop(tmp_path, offers(20))
+    shop = search_index.shop_path(db)
+
+    def schema() -> tuple[set[str], str]:
+        with closing(sqlite3.connect(shop)) as conn:
+            indexes = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            }
+            trigger = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'offers_reindex_au'"
+            ).fetchone()[0]
+        return indexes, trigger
+
+    indexes, trigger = schema()
+    assert "ix_offers_gtin" not in indexes and "gtin" in trigger
+    with db.engine.connect() as conn:
+        command.downgrade(alembic_config(conn), "0011_search_file")
+        conn.commit()
+    indexes, trigger = schema()
+    assert "ix_offers_gtin" in indexes and "gtin" not in trigger
+    with db.engine.connect() as conn:
+        command.upgrade(alembic_config(conn), "head")
+        conn.commit()
+    indexes, trigger = schema()
+    assert "ix_offers_gtin" not in indexes and "gtin" in trigger
+    assert skus(db, gtin(7)) == ["S00013"]
+    db.dispose()
+
+
+def test_an_index_file_of_the_older_format_is_rebuilt_with_gtins(tmp_path):
+    db, _ = synced_shop(tmp_path, offers(30))
+    path = current_file(db)
+    db.dispose()
+    with closing(sqlite3.connect(path)) as conn:  # as a file written before 0012
+        conn.execute("DROP TABLE gtins")
+        conn.execute("UPDATE meta SET value = 1 WHERE key = 'format'")
+        conn.commit()
+    db = open_database(folder=tmp_path / "shop")
+    assert skus(db, gtin(5)) == ["S00025"]  # by scanning, while it is rebuilt
+    wait_for_index(db)
+    assert current_file(db) != path and not path.exists()
+    assert_index_matches_offers(db)
+    assert skus(db, gtin(5)) == ["S00025"]
+    db.dispose()
