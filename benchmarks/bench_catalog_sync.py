@@ -108,7 +108,7 @@ from shop_desk.inventory.stock import receive_stock
 from shop_desk.settings import ShopSettings
 
 folder = Path(sys.argv[1])
-db = open_database(folder=folder)
+db = open_database(folder=folder, idle_checkpoints=True)  # as the window opens it (gui/app.py)
 with db.session() as s:
     src = CatalogSource(kind="http", name="bench", location=sys.argv[2]); s.add(src); s.flush()
     sid = src.id
@@ -137,7 +137,9 @@ def timed_write(self):
         yield
 WriteGate.write = timed_write
 def counter():
-    till = open_database(folder=folder)  # a second connection, as another window would use
+    # a second connection, as another window would open it: its commits never copy the WAL
+    # back (the window's idle checkpoints do), so a checkout never copies the sync's pages
+    till = open_database(folder=folder, idle_checkpoints=True)
     while not stop.is_set():
         started = time.perf_counter()
         with till.session() as s:
