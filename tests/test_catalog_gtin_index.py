@@ -10,7 +10,6 @@ from alembic import command
 from sqlalchemy import func, select, text
 
 from shop_desk.catalog import apply, search_index
-from shop_desk.catalog.offers import search_offers
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
@@ -21,7 +20,13 @@ from shop_desk.inventory.products import ProductData, create_product
 from shop_desk.progress import run_job
 from shop_desk.text import gtin_with_check_digit
 from tests.helpers.search_index import assert_index_matches_offers, indexed_offers
-from tests.test_catalog_search_index import SUPPLIER, current_file, synced_shop, wait_for_index
+from tests.test_catalog_search_index import (
+    SUPPLIER,
+    current_file,
+    skus,
+    synced_shop,
+    wait_for_index,
+)
 
 
 def gtin(i: int) -> str:
@@ -40,11 +45,6 @@ def offers(count: int) -> list[OfferRecord]:
         )
         for i in range(count)
     ]
-
-
-def skus(db, term: str) -> list[str]:
-    with db.session(write=False) as s:
-        return [row.sku for row in search_offers(s, term, limit=1000)]
 
 
 def links(db) -> set[tuple[int, str, int]]:

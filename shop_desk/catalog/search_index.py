@@ -11,7 +11,7 @@ above the file's `indexed_to` are new; offers deleted or renamed since are liste
 in the shop's `offers_reindex` log (migrations 0011, 0012), read from the file's `logged_to`.
 Besides the words of names, the file holds each offer's GTIN (`gtins`, 0012): GTINs come in no
 order, and their B-tree in the shop's file, rewritten all over by each of a sync's short
-transactions, made a first sync about twice as slow as the offers alone. Readers
+transactions, cost a million-offer first sync a good part of its time. Readers
 (catalog/search.py) trust the index up to `indexed_to` except for the ids logged since
 `logged_to`, and check the rest by scanning, so a late index makes search slower, never wrong.
 

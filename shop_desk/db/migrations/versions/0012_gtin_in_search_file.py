@@ -14,8 +14,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # SQLite only (catalog/search_index.py). GTINs come in no order: each of a sync's short
-# transactions rewrote pages all over ix_offers_gtin, which made a million-offer first sync
-# about twice as slow as the offers alone. The search file (built in large transactions,
+# transactions rewrote pages all over ix_offers_gtin, which cost a million-offer first sync
+# a good part of its time. The search file (built in large transactions,
 # with no lock shared with the shop) now holds each offer's GTIN; the log that tells it what
 # changed also lists offers whose GTIN was rewritten. PostgreSQL keeps its index.
 TRIGGER = (
