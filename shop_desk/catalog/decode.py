@@ -19,6 +19,7 @@ from typing import Annotated
 import msgspec
 import numpy as np
 
+from shop_desk.catalog.collector import collector_paused
 from shop_desk.catalog.records import RecordError, parse_record
 from shop_desk.i18n import tr
 from shop_desk.text import char_initials, char_initials_many, search_text, search_text_many
@@ -90,8 +91,9 @@ _WEIGHTS = np.array([3, 1] * 6 + [3], dtype=np.int64)  # GTIN-14 body, left to r
 
 def decode_block(first_line: int, block: bytes, snapshot: bool) -> tuple[list, list]:
     """decode_lines for a block of whole lines (catalog.files.iter_gzip_blocks)."""
-    lines = list(enumerate(block.split(b"\n"), first_line))
-    return decode_lines(lines, snapshot=snapshot)
+    with collector_paused():
+        lines = list(enumerate(block.split(b"\n"), first_line))
+        return decode_lines(lines, snapshot=snapshot)
 
 
 def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[list, list]:
