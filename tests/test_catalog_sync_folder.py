@@ -172,7 +172,7 @@ def test_staged_rows_stay_invisible_until_switch_and_recover_clears_them(db, fee
         apply.recover(s, supplier_id, 1)
     with db.session(write=False) as s:
         assert s.scalar(text("SELECT count(*) FROM offers")) == 2
-        assert s.scalar(text("SELECT count(*) FROM offers WHERE valid_to IS NOT NULL")) == 0
+        assert s.scalar(text("SELECT count(*) FROM offer_closures")) == 0
     assert current(db) == {"A1": 5400, "A2": 5400}
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select, text, update
+from sqlalchemy import delete, exists, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog import search
@@ -35,6 +35,7 @@ from shop_desk.db.models import (
     Barcode,
     CatalogSource,
     Offer,
+    OfferClosure,
     OfferPrice,
     Product,
     ProductOfferLink,
@@ -42,6 +43,7 @@ from shop_desk.db.models import (
 )
 
 OFFERS = Offer.__table__
+CLOSURES = OfferClosure.__table__
 PRICES = OfferPrice.__table__
 
 
@@ -78,12 +80,10 @@ def recover(session: Session, supplier_id: int, checkpoint: int | None) -> None:
     """Forget what a sync staged beyond the checkpoint and did not switch in."""
     seen = checkpoint if checkpoint is not None else -1
     session.execute(
-        delete(OFFERS).where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_from > seen)
+        delete(CLOSURES).where(CLOSURES.c.supplier_id == supplier_id, CLOSURES.c.valid_to > seen)
     )
     session.execute(
-        update(OFFERS)
-        .where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_to > seen)
-        .values(valid_to=None)
+        delete(OFFERS).where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_from > seen)
     )
     session.execute(
         delete(PRICES).where(PRICES.c.supplier_id == supplier_id, PRICES.c.sequence > seen)
@@ -95,7 +95,7 @@ def _row_dict(supplier_id: int, sequence: int, row: tuple, first_seen: date) -> 
     if values["new_since"] is not None:
         values["new_since"] = date.fromisoformat(values["new_since"])
     values["dropship"] = bool(values["dropship"])
-    values.update(supplier_id=supplier_id, valid_from=sequence, valid_to=None)
+    values.update(supplier_id=supplier_id, valid_from=sequence)
     values["first_seen"] = first_seen
     return values
 
@@ -116,18 +116,20 @@ def stage_batch(
     if not ops:
         return result
     skus = list(ops)
-    rows = session.execute(
+    rows = session.execute(  # each SKU's open row, or the one an earlier batch closed
         select(
             OFFERS.c.id,
             OFFERS.c.sku,
             OFFERS.c.valid_from,
             OFFERS.c.price_fen,
             OFFERS.c.first_seen,
-            OFFERS.c.valid_to,
-        ).where(
+            CLOSURES.c.valid_to,
+        )
+        .outerjoin(CLOSURES, CLOSURES.c.offer_id == OFFERS.c.id)
+        .where(
             OFFERS.c.supplier_id == supplier_id,
             OFFERS.c.sku.in_(skus),
-            or_(OFFERS.c.valid_to.is_(None), OFFERS.c.valid_to == sequence),
+            or_(CLOSURES.c.valid_to.is_(None), CLOSURES.c.valid_to == sequence),
         )
     ).all()
     before = {r.sku: r for r in rows if r.valid_from < sequence}
@@ -143,7 +145,10 @@ def stage_batch(
         )
     to_close = [r.id for r in before.values() if r.valid_to is None]
     if to_close:
-        session.execute(update(OFFERS).where(OFFERS.c.id.in_(to_close)).values(valid_to=sequence))
+        session.execute(
+            insert(CLOSURES),
+            [{"offer_id": i, "supplier_id": supplier_id, "valid_to": sequence} for i in to_close],
+        )
     new_rows, prices = [], []
     for sku, row in ops.items():
         old = before.get(sku)
@@ -180,16 +185,18 @@ def has_offers(session: Session, supplier_id: int) -> bool:
 
 def close_missing(session: Session, supplier_id: int, sequence: int) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`."""
-    closed = session.execute(
-        update(OFFERS)
-        .where(
-            OFFERS.c.supplier_id == supplier_id,
-            OFFERS.c.valid_to.is_(None),
-            OFFERS.c.valid_from < sequence,
-        )
-        .values(valid_to=sequence)
+    still_open = select(OFFERS.c.id, OFFERS.c.supplier_id, literal(sequence)).where(
+        OFFERS.c.supplier_id == supplier_id,
+        OFFERS.c.valid_from < sequence,
+        ~exists().where(CLOSURES.c.offer_id == OFFERS.c.id),
     )
-    return closed.rowcount or 0
+    # RETURNING counts: psycopg's rowcount of an INSERT ... SELECT that adds nothing is -1.
+    closed = session.execute(
+        insert(CLOSURES)
+        .from_select(["offer_id", "supplier_id", "valid_to"], still_open)
+        .returning(CLOSURES.c.offer_id)
+    )
+    return len(closed.all())
 
 
 def switch(session: Session, source_id: int, sequence: int, etag: str | None = None) -> None:
@@ -201,13 +208,15 @@ def switch(session: Session, source_id: int, sequence: int, etag: str | None = N
 
 
 def purge(session: Session, supplier_id: int, checkpoint: int, limit: int = 20_000) -> int:
-    """Delete up to `limit` rows no reader can see any more. Returns how many went."""
+    """Delete up to `limit` rows no reader can see any more, with their closures. Returns
+    how many went."""
     ids = session.scalars(
-        select(OFFERS.c.id)
-        .where(OFFERS.c.supplier_id == supplier_id, OFFERS.c.valid_to <= checkpoint)
+        select(CLOSURES.c.offer_id)
+        .where(CLOSURES.c.supplier_id == supplier_id, CLOSURES.c.valid_to <= checkpoint)
         .limit(limit)
     ).all()
     if ids:
+        session.execute(delete(CLOSURES).where(CLOSURES.c.offer_id.in_(ids)))
         session.execute(delete(OFFERS).where(OFFERS.c.id.in_(ids)))
     return len(ids)
 
@@ -286,8 +295,8 @@ _GTIN_MATCHES = text(  # PostgreSQL: its index on offers.gtin
     "JOIN products p ON p.id = b.product_id "
     "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
     "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
-    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
-    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence AND NOT EXISTS "
+    "(SELECT 1 FROM offer_closures x WHERE x.offer_id = o.id AND x.valid_to <= c.sequence)"
 )
 
 

@@ -170,11 +170,11 @@ def _ids(conn: sqlite3.Connection, sql: str, params: tuple) -> list[tuple[int]]:
     return conn.execute(sql, params).fetchall()
 
 
-def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
+def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]], key: str = "id") -> None:
     for start in range(0, len(ids), CHUNK):
         writer.begin()
         writer.conn.execute(
-            f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            f"DELETE FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))",
             (json.dumps([i for (i,) in ids[start : start + CHUNK]]),),
         )
         writer.step()
@@ -182,30 +182,21 @@ def _delete_ids(writer: BulkWriter, table: str, ids: list[tuple[int]]) -> None:
 
 
 def recover(writer: BulkWriter, supplier_id: int, checkpoint: int | None) -> None:
-    """Forget what an interrupted sync staged beyond the checkpoint (found without the lock)."""
+    """Forget what an interrupted sync staged beyond the checkpoint (found without the lock):
+    rows staged (valid_from beyond it, ix_offers_from), closures beyond it (the rows they
+    closed are open again) and prices."""
     seen = checkpoint if checkpoint is not None else -1
     conn = writer.conn
-    # Both are ranges of ix_offers_versions: rows staged (open, newer than the checkpoint)
-    # and rows closed beyond the checkpoint (reopened, unless staged themselves).
-    staged = _ids(
+    closures = _ids(
         conn,
-        "SELECT id FROM offers WHERE supplier_id = ? AND valid_to IS NULL AND valid_from > ?",
+        "SELECT offer_id FROM offer_closures WHERE supplier_id = ? AND valid_to > ?",
         (supplier_id, seen),
     )
-    closed_rows = conn.execute(
-        "SELECT id, valid_from FROM offers WHERE supplier_id = ? AND valid_to > ?",
-        (supplier_id, seen),
-    ).fetchall()
-    staged += [(row_id,) for row_id, valid_from in closed_rows if valid_from > seen]
-    closed = [(row_id,) for row_id, valid_from in closed_rows if valid_from <= seen]
+    _delete_ids(writer, "offer_closures", closures, key="offer_id")
+    staged = _ids(
+        conn, "SELECT id FROM offers WHERE supplier_id = ? AND valid_from > ?", (supplier_id, seen)
+    )
     _delete_ids(writer, "offers", staged)
-    for start in range(0, len(closed), CHUNK):
-        writer.begin()
-        conn.executemany(
-            "UPDATE offers SET valid_to = NULL WHERE id = ?", closed[start : start + CHUNK]
-        )
-        writer.step()
-    writer.commit()
     prices = _ids(
         conn,
         "SELECT id FROM offer_prices WHERE supplier_id = ? AND sequence > ?",
@@ -224,9 +215,10 @@ def has_offers(writer: BulkWriter, supplier_id: int) -> bool:
 _COLUMNS = ", ".join(ROW_COLUMNS)
 _MARKS = ", ".join("?" for _ in ROW_COLUMNS)
 _INSERT_CHANGED = (
-    f"INSERT INTO offers (supplier_id, valid_from, valid_to, {_COLUMNS}, first_seen) "
-    f"VALUES (?, ?, NULL, {_MARKS}, ?)"
+    f"INSERT INTO offers (supplier_id, valid_from, {_COLUMNS}, first_seen) "
+    f"VALUES (?, ?, {_MARKS}, ?)"
 )
+_CLOSE = "INSERT INTO offer_closures (offer_id, supplier_id, valid_to) VALUES (?, ?, ?)"
 _INSERT_PRICE = (
     "INSERT INTO offer_prices (supplier_id, sku, sequence, day, price_fen, previous_fen) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -236,8 +228,8 @@ _INSERT_PRICE = (
 def _insert_fresh_sql(supplier_id: int, sequence: int, today: date) -> str:
     # The file's constants are written into the statement: fewer values to bind per row.
     return (
-        f"INSERT INTO offers (supplier_id, valid_from, valid_to, first_seen, {_COLUMNS}) "
-        f"VALUES ({int(supplier_id)}, {int(sequence)}, NULL, '{today.isoformat()}', {_MARKS}) "
+        f"INSERT INTO offers (supplier_id, valid_from, first_seen, {_COLUMNS}) "
+        f"VALUES ({int(supplier_id)}, {int(sequence)}, '{today.isoformat()}', {_MARKS}) "
         "ON CONFLICT (supplier_id, sku, valid_from) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
     )
@@ -298,10 +290,12 @@ def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResul
 def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:
     conn = writer.conn
     skus = json.dumps([sku for sku, _ in piece])
+    # Each SKU's open row, or the row an earlier batch of this file closed (or staged).
     found = conn.execute(
-        "SELECT id, sku, valid_from, price_fen, first_seen, valid_to FROM offers "
-        "WHERE supplier_id = ? AND sku IN (SELECT value FROM json_each(?)) "
-        "AND (valid_to IS NULL OR valid_to = ?)",
+        "SELECT o.id, o.sku, o.valid_from, o.price_fen, o.first_seen, x.valid_to "
+        "FROM offers o LEFT JOIN offer_closures x ON x.offer_id = o.id "
+        "WHERE o.supplier_id = ? AND o.sku IN (SELECT value FROM json_each(?)) "
+        "AND (x.valid_to IS NULL OR x.valid_to = ?)",
         (supplier_id, skus, sequence),
     ).fetchall()
     before = {}
@@ -322,8 +316,7 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
             (supplier_id, sequence, skus),
         )
     conn.executemany(
-        "UPDATE offers SET valid_to = ? WHERE id = ?",
-        [(sequence, old[0]) for old in before.values() if old[3] is None],
+        _CLOSE, [(old[0], supplier_id, sequence) for old in before.values() if old[3] is None]
     )
     day = today.isoformat()
     rows, prices = [], []
@@ -344,20 +337,27 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
 def close_missing(writer: BulkWriter, supplier_id: int, sequence: int, cancel=None) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`.
 
-    The open rows older than the snapshot are an index range; each piece closed leaves it."""
+    The rows older than the snapshot are read in ix_offers_from's order, a piece at a time
+    and without the lock; the open ones among them are closed in short transactions."""
     conn = writer.conn
     closed = 0
+    after = (-1, 0)  # (valid_from, id) of the last row looked at
     while True:
-        writer.begin()
-        gone = conn.execute(
-            "UPDATE offers SET valid_to = ? WHERE id IN (SELECT id FROM offers "
-            "WHERE supplier_id = ? AND valid_to IS NULL AND valid_from < ? LIMIT ?)",
-            (sequence, supplier_id, sequence, CHUNK * 4),
-        ).rowcount
-        closed += gone
-        writer.step()
-        if gone < CHUNK * 4:
+        rows = conn.execute(
+            "SELECT o.valid_from, o.id, x.offer_id IS NULL FROM offers o "
+            "LEFT JOIN offer_closures x ON x.offer_id = o.id "
+            "WHERE o.supplier_id = ? AND o.valid_from < ? AND (o.valid_from, o.id) > (?, ?) "
+            "ORDER BY o.valid_from, o.id LIMIT ?",
+            (supplier_id, sequence, *after, CHUNK * 4),
+        ).fetchall()
+        if not rows:
             break
+        after = rows[-1][:2]
+        still_open = [(row_id, supplier_id, sequence) for _, row_id, is_open in rows if is_open]
+        writer.begin()
+        conn.executemany(_CLOSE, still_open)
+        closed += len(still_open)
+        writer.step()
         if cancel is not None and cancel.is_set():
             writer.commit()  # staged, not switched: the next sync clears it
             raise Cancelled
@@ -382,16 +382,27 @@ def switch(writer: BulkWriter, source_id: int, sequence: int, etag: str | None) 
 
 
 def purge(writer: BulkWriter, supplier_id: int, checkpoint: int, cancel=None) -> int:
-    """Delete the rows no reader can see any more, a piece at a time (what a cancel leaves,
-    the next sync deletes)."""
+    """Delete the rows no reader can see any more, with their closures, a piece at a time
+    (what a cancel leaves, the next sync deletes)."""
     purged = 0
     while cancel is None or not cancel.is_set():
+        ids = json.dumps(
+            [
+                row_id
+                for (row_id,) in writer.conn.execute(
+                    "SELECT offer_id FROM offer_closures WHERE supplier_id = ? AND valid_to <= ? "
+                    "LIMIT ?",
+                    (supplier_id, checkpoint, CHUNK),
+                )
+            ]
+        )
         writer.begin()
         gone = writer.conn.execute(
-            "DELETE FROM offers WHERE id IN (SELECT id FROM offers "
-            "WHERE supplier_id = ? AND valid_to <= ? LIMIT ?)",
-            (supplier_id, checkpoint, CHUNK),
+            "DELETE FROM offer_closures WHERE offer_id IN (SELECT value FROM json_each(?))", (ids,)
         ).rowcount
+        writer.conn.execute(
+            "DELETE FROM offers WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+        )
         purged += gone
         writer.step()
         if gone < CHUNK:

@@ -45,9 +45,9 @@ COLUMNS = (
     "o.lead_time_days, o.new_since, o.first_seen, "
     "s.name AS supplier_name, s.lead_time_days AS supplier_lead"
 )
-CURRENT = (
-    "c.sequence IS NOT NULL AND o.valid_from <= c.sequence "
-    "AND (o.valid_to IS NULL OR o.valid_to > c.sequence)"
+CURRENT = (  # as the current_offers view (migration 0013)
+    "c.sequence IS NOT NULL AND o.valid_from <= c.sequence AND NOT EXISTS "
+    "(SELECT 1 FROM offer_closures x WHERE x.offer_id = o.id AND x.valid_to <= c.sequence)"
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from shop_desk.db.models import (
     CatalogSource,
     Offer,
+    OfferClosure,
     OfferPrice,
     ProductOfferLink,
     Supplier,
@@ -113,7 +114,7 @@ def remove_source(session: Session, key: str | int) -> str:
         set_token(source.id, None)
     session.delete(source)
     if supplier_id is not None:
-        for model in (Offer, OfferPrice, ProductOfferLink):
+        for model in (OfferClosure, Offer, OfferPrice, ProductOfferLink):
             session.execute(delete(model).where(model.supplier_id == supplier_id))
         session.execute(delete(Supplier).where(Supplier.id == supplier_id))
     return name

@@ -375,9 +375,11 @@ class Offer(Base):
     """One orderable item of a supplier, as of a range of feed sequences.
 
     Rows are versioned so that a large file can be staged in short batches and switched in
-    at once: a row is current while valid_from <= the source's checkpoint < valid_to (NULL =
-    open). Rows staged beyond the checkpoint are invisible until the checkpoint moves; a crash
-    leaves only such invisible rows, which the next sync clears (see catalog/apply.py).
+    at once: a row is current while valid_from <= the source's checkpoint and it has no
+    OfferClosure at or before the checkpoint. Rows staged beyond the checkpoint are invisible
+    until the checkpoint moves; a crash leaves only such invisible rows and closures, which
+    the next sync clears (see catalog/apply.py). A row, once written, is never updated by a
+    sync: only added, closed (a closure row) and finally purged.
     """
 
     __tablename__ = "offers"
@@ -385,7 +387,6 @@ class Offer(Base):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     sku: Mapped[str] = mapped_column(String(64))
     valid_from: Mapped[int] = mapped_column(Integer)
-    valid_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Looked up in the search file on SQLite (catalog/search_index.py), in ix_offers_gtin on
     # PostgreSQL (made by migration 0002; see db/migrate.include_name).
     gtin: Mapped[str | None] = mapped_column(String(14), nullable=True)
@@ -412,9 +413,27 @@ class Offer(Base):
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "sku", "valid_from"),
-        # Staged rows (valid_to NULL, valid_from > checkpoint), rows to close or to purge.
-        Index("ix_offers_versions", "supplier_id", "valid_to", "valid_from"),
+        # Staged rows (valid_from > checkpoint), and the rows a snapshot may close.
+        Index("ix_offers_from", "supplier_id", "valid_from"),
     )
+
+
+class OfferClosure(Base):
+    """An offer row stops being current at feed sequence `valid_to` (migration 0013).
+
+    Kept beside the offers, not as a column of theirs: a change file closes rows scattered
+    over the whole table, and setting a column rewrote a page of the table and one of an
+    index per changed SKU; closures are few and small, written in SKU order (mostly the order
+    of the rows' ids), so a few pages hold thousands. Purged with their rows once the
+    checkpoint passes them.
+    """
+
+    __tablename__ = "offer_closures"
+    offer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    valid_to: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_offer_closures_to", "supplier_id", "valid_to"),)
 
 
 class OfferPrice(Base):
