@@ -6,7 +6,18 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, column, exists, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Select,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog import search
@@ -352,14 +363,15 @@ def new_arrivals(
     since = today - timedelta(days=within_days)
     categories = top_categories(session, today=today)
     # Everything is "first seen" on a supplier's first sync: only later sightings are new.
-    first_sync = (
-        select(func.min(Offer.first_seen))
-        .where(Offer.supplier_id == CO.supplier_id)
-        .scalar_subquery()
+    # Each supplier's first day is read once: as a subquery of each row it read the whole
+    # supplier again per row (a million-offer catalog never answered).
+    first_days = session.execute(
+        select(Offer.supplier_id, func.min(Offer.first_seen)).group_by(Offer.supplier_id)
+    ).all()
+    seen_later = or_(
+        false(), *((CO.supplier_id == s) & (CO.first_seen > day) for s, day in first_days)
     )
-    stmt = _query("").where(
-        or_(CO.new_since >= since, (CO.first_seen >= since) & (CO.first_seen > first_sync))
-    )
+    stmt = _query("").where(or_(CO.new_since >= since, (CO.first_seen >= since) & seen_later))
     if categories:
         stmt = stmt.where(
             or_(*(CO.category.like(_escape(c) + "%", escape="\\") for c in categories))
