@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import select
@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 BATCH = 5_000
 # A change file's records are staged together, up to this many, in SKU order: its blocks,
 # each sorted alone, would sweep the offers' indexes once per block, rewriting most of their
-# pages each time (a 10,000-record file: three sweeps, a quarter more pages written).
-MERGE_CHANGES = 50_000
+# pages each time (a 10,000-record file: three sweeps, a quarter more pages written). Not
+# more: progress and a cancel are seen between two such batches.
+MERGE_CHANGES = 20_000
 # Up to this many staged offers, the search index catches up while the switch is written:
 # until it has, searches scan those offers, which is quick at this size. A larger file is
 # indexed first, so that its offers appear with a search as fast as ever.
@@ -347,25 +348,24 @@ def merged(batches: Iterator[list], limit: int) -> Iterator[list]:
 
 @contextmanager
 def indexing_beside(db: Database, cancel: threading.Event) -> Iterator[None]:
-    """Catch the search index up in a thread while the body runs: the switch mostly waits
-    for the disk, the catch-up mostly computes, and SQLite lets go of the interpreter lock
-    for both. A cancel during the catch-up is raised once the body is done."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            update_search_index(db, cancel)
-        except BaseException as exc:  # Cancelled; update_search_index logs the rest
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True, name="search-beside")
+    """Catch the search index up in a thread while the body (the switch) runs: the switch
+    mostly waits for the disk, the catch-up mostly computes, and SQLite lets go of the
+    interpreter lock for both. A cancel stops the catch-up; once the file is switched in it
+    is applied, so the sync does not call itself cancelled for it (searches scan what the
+    index lacks, and the next search or sync catches up)."""
+    thread = threading.Thread(
+        target=_index_quietly, args=(db, cancel), daemon=True, name="search-beside"
+    )
     thread.start()
     try:
         yield
     finally:
         thread.join()
-    if failure:
-        raise failure[0]
+
+
+def _index_quietly(db: Database, cancel: threading.Event) -> None:
+    with suppress(Cancelled):  # update_search_index logs any other failure
+        update_search_index(db, cancel)
 
 
 @contextmanager
