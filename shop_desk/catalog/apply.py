@@ -295,7 +295,7 @@ _GTIN_MATCHES = text(  # PostgreSQL: its index on offers.gtin
     "JOIN products p ON p.id = b.product_id "
     "JOIN offers o ON o.gtin = b.code AND o.supplier_id = :supplier_id "
     "JOIN catalog_sources c ON c.supplier_id = o.supplier_id "
-    "WHERE c.sequence IS NOT NULL AND o.valid_from <= c.sequence AND NOT EXISTS "
+    "WHERE c.sequence IS NOT NULL AND +o.valid_from <= c.sequence AND NOT EXISTS "
     "(SELECT 1 FROM offer_closures x WHERE x.offer_id = o.id AND x.valid_to <= c.sequence)"
 )
 

@@ -194,7 +194,9 @@ def recover(writer: BulkWriter, supplier_id: int, checkpoint: int | None) -> Non
     )
     _delete_ids(writer, "offer_closures", closures, key="offer_id")
     staged = _ids(
-        conn, "SELECT id FROM offers WHERE supplier_id = ? AND valid_from > ?", (supplier_id, seen)
+        conn,
+        "SELECT id FROM offers INDEXED BY ix_offers_from WHERE valid_from > ? AND supplier_id = ?",
+        (seen, supplier_id),
     )
     _delete_ids(writer, "offers", staged)
     prices = _ids(
@@ -337,18 +339,20 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
 def close_missing(writer: BulkWriter, supplier_id: int, sequence: int, cancel=None) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`.
 
-    The rows older than the snapshot are read in ix_offers_from's order, a piece at a time
-    and without the lock; the open ones among them are closed in short transactions."""
+    The rows older than the snapshot are read in ix_offers_from's order, (sequence,
+    supplier, id), a piece at a time and without the lock; the open ones among them are
+    closed in short transactions."""
     conn = writer.conn
     closed = 0
     after = (-1, 0)  # (valid_from, id) of the last row looked at
     while True:
         rows = conn.execute(
             "SELECT o.valid_from, o.id, x.offer_id IS NULL FROM offers o "
-            "LEFT JOIN offer_closures x ON x.offer_id = o.id "
-            "WHERE o.supplier_id = ? AND o.valid_from < ? AND (o.valid_from, o.id) > (?, ?) "
-            "ORDER BY o.valid_from, o.id LIMIT ?",
-            (supplier_id, sequence, *after, CHUNK * 4),
+            "INDEXED BY ix_offers_from LEFT JOIN offer_closures x ON x.offer_id = o.id "
+            "WHERE o.valid_from < ? AND o.supplier_id = ? "
+            "AND (o.valid_from, o.supplier_id, o.id) > (?, ?, ?) "
+            "ORDER BY o.valid_from, o.supplier_id, o.id LIMIT ?",
+            (sequence, supplier_id, after[0], supplier_id, after[1], CHUNK * 4),
         ).fetchall()
         if not rows:
             break

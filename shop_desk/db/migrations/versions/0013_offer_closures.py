@@ -19,12 +19,15 @@ depends_on: str | Sequence[str] | None = None
 # (most of it), two thirds of what the sync wrote and then synced to disk at its switch.
 # Closures live in a small table of their own instead (models.OfferClosure). What readers
 # see is unchanged: the view (first made by 0002) hides rows closed at or before the
-# checkpoint.
+# checkpoint. Staged rows are found by ix_offers_from, (sequence, supplier): led by the
+# supplier, it drew SQLite's planner away from the (supplier, SKU) index, and the catalog's
+# first page sorted a million rows (880 ms instead of 5). `+o.valid_from` keeps the view off
+# it too (nearly every row passes that test).
 VIEW = """
 CREATE VIEW current_offers AS
 SELECT o.* FROM offers o
 JOIN catalog_sources c ON c.supplier_id = o.supplier_id AND c.sequence IS NOT NULL
-WHERE o.valid_from <= c.sequence AND {open}
+WHERE {valid_from} <= c.sequence AND {open}
 """
 OPEN = (
     "NOT EXISTS (SELECT 1 FROM offer_closures x "
@@ -51,8 +54,8 @@ def upgrade() -> None:
     op.drop_index("ix_offers_versions", table_name="offers")
     # SQLite drops the column in place (3.35+): a batch copy would drop the offers' triggers.
     op.execute("ALTER TABLE offers DROP COLUMN valid_to")
-    op.create_index("ix_offers_from", "offers", ["supplier_id", "valid_from"])
-    op.execute(VIEW.format(open=OPEN))
+    op.create_index("ix_offers_from", "offers", ["valid_from", "supplier_id"])
+    op.execute(VIEW.format(valid_from="+o.valid_from", open=OPEN))
 
 
 def downgrade() -> None:
@@ -67,4 +70,4 @@ def downgrade() -> None:
     op.create_index("ix_offers_versions", "offers", ["supplier_id", "valid_to", "valid_from"])
     op.drop_index("ix_offer_closures_to", table_name="offer_closures")
     op.drop_table("offer_closures")
-    op.execute(VIEW.format(open=OPEN_0002))
+    op.execute(VIEW.format(valid_from="o.valid_from", open=OPEN_0002))
