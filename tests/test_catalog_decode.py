@@ -85,6 +85,35 @@ def test_a_block_numbers_its_lines_from_the_first():
     )
 
 
+GOOD_ONLY = [
+    GOOD,
+    {**GOOD, "sku": "A3", "gtin": "12345670"},
+    {**GOOD, "sku": "A12", "new_since": "2026-11-20", "dropship": True},
+    {**GOOD, "sku": "A13", "dropship": None, "brand": None, "lead_time_days": None},
+    {"op": "delete", "sku": "A9"},
+    {**GOOD, "sku": "A1", "name": "later wins"},
+    b"",
+]
+
+
+def test_a_block_of_good_lines_only_decodes_as_the_reference_rules_say():
+    # (decoded in one call: the fast way)
+    lines = numbered(GOOD_ONLY)
+    for snapshot in (False, True):  # a delete in a snapshot: judged line by line
+        assert decode_lines(lines, snapshot=snapshot) == reference(lines, snapshot)
+    crlf = [(n, line + b"\r") if line else (n, line) for n, line in lines]
+    assert decode_lines(crlf, snapshot=False) == reference(crlf, False)
+
+
+def test_a_line_holding_two_records_is_refused_not_read_as_two():
+    one = json.dumps({**GOOD, "sku": "B1"}).encode()
+    two = json.dumps({**GOOD, "sku": "B2"}).encode()
+    lines = [(1, one + b"," + two), (2, json.dumps(GOOD).encode())]
+    ops, rejects = decode_lines(lines, snapshot=False)
+    assert [sku for sku, _ in ops] == [GOOD["sku"]] and [n for n, _ in rejects] == [1]
+    assert (ops, rejects) == reference(lines, False)
+
+
 values = st.one_of(
     st.none(),
     st.booleans(),

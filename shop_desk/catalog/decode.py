@@ -86,6 +86,7 @@ class _Delete(msgspec.Struct, tag_field="op", tag="delete"):
 
 
 _decode = msgspec.json.Decoder(_Upsert | _Delete).decode
+_decode_array = msgspec.json.Decoder(list[_Upsert | _Delete]).decode
 _WEIGHTS = np.array([3, 1] * 6 + [3], dtype=np.int64)  # GTIN-14 body, left to right
 
 
@@ -100,6 +101,9 @@ def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[lis
     """([(sku, row, or None for a delete)] in file order, [(line number, why)] rejected).
 
     Blank lines are skipped."""
+    whole = _all_good(lines, snapshot)
+    if whole is not None:
+        return whole, []
     results: list = [None] * len(lines)  # per line: (sku, row or None), a reason, or None
     upserts: list = []
     slow: list[int] = []
@@ -131,6 +135,34 @@ def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[lis
     ops = [r for r in results if type(r) is tuple]
     rejects = [(lines[i][0], r) for i, r in enumerate(results) if type(r) is str]
     return ops, rejects
+
+
+def _all_good(lines: list[tuple[int, bytes]], snapshot: bool) -> list | None:
+    """The pairs of lines that are all good, decoded in one call as one JSON array (a call
+    per line cost a third more); None if any line is not, to be judged line by line."""
+    present = [line for _, line in lines if line]
+    try:
+        items = _decode_array(b"[" + b",".join(present) + b"]")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    if len(items) != len(present):  # a line of two records, which a line may not be
+        return None
+    upserts = [item for item in items if type(item) is _Upsert]
+    if len(upserts) < len(items) and (
+        snapshot or any(_unclean(item.sku) for item in items if type(item) is _Delete)
+    ):
+        return None
+    rows = iter(_rows(upserts))
+    pairs = []
+    for item in items:
+        if type(item) is _Upsert:
+            row = next(rows)
+            if row is None:
+                return None
+            pairs.append((row[SKU], row))
+        else:
+            pairs.append((item.sku, None))
+    return pairs
 
 
 def _judge(line: bytes, snapshot: bool):
