@@ -69,6 +69,9 @@ def test_search_after_a_sync_and_after_a_restart(tmp_path):
     path = current_file(db)
     assert path.exists() and path.parent == search_index.shop_path(db).parent
     assert len(indexed_offers(db)) == 300  # indexed by the sync, before its switch
+    with closing(sqlite3.connect(path)) as conn:  # merging 16 segments at a time
+        config = dict(conn.execute("SELECT k, v FROM offers_fts_config").fetchall())
+    assert (config["automerge"], config["crisismerge"]) == (16, 64)
     assert skus(db, "可乐 142") == ["S00142"]
     assert len(skus(db, "kkkl")) == 300
     db.dispose()

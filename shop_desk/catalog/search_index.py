@@ -49,6 +49,11 @@ SCHEMA = (
     # by them, and a million offers' sizes cost a sixth of the build.
     "CREATE VIRTUAL TABLE offers_fts USING fts5(search_text, name_initials, "
     "prefix='2 3', columnsize=0, tokenize='unicode61 remove_diacritics 0')",
+    # Merge 16 segments of a level at a time, not 4: each posting is rewritten half as
+    # often. A million offers indexed in 11.3 s of CPU before, 9.0 after (three runs each);
+    # a search reads a few more segments: 0.4 ms instead of 0.25.
+    "INSERT INTO offers_fts(offers_fts, rank) VALUES ('automerge', 16)",
+    "INSERT INTO offers_fts(offers_fts, rank) VALUES ('crisismerge', 64)",
     # Offers by GTIN (barcode look-ups and prefixes); the rowid is the offer's id.
     "CREATE TABLE gtins (id INTEGER PRIMARY KEY, gtin TEXT NOT NULL)",
     "CREATE INDEX gtins_by_code ON gtins (gtin)",
