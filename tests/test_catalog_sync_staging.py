@@ -160,3 +160,18 @@ def test_decoding_a_block_leaves_the_collector_as_it_found_it():
     assert [sku for sku, _ in pairs] == ["B1"] and rejects == []
     decode_block(1, line, True)
     assert gc.isenabled()
+
+
+def test_a_cancel_during_the_catch_up_beside_the_switch_keeps_the_switch(db, feed, source_id):
+    import threading
+
+    if not db.is_sqlite:
+        pytest.skip("the search index file is SQLite's")
+    publish([rec("A1")], SUPPLIER, feed)
+    run_job(sync_source(db, source_id))
+    cancel = threading.Event()
+    cancel.set()  # as if the owner closed the window during the catch-up
+    switched = []
+    with sync.indexing_beside(db, cancel):  # no Cancelled: the body (the switch) is done
+        switched.append(True)
+    assert switched == [True]
