@@ -42,6 +42,7 @@ from shop_desk.inventory.ledger import (
     outgoing_value,
     summary_delta,
 )
+from shop_desk.inventory.product_days import FILL as PRODUCT_DAYS
 from shop_desk.inventory.sales_rollups import SPANS, fill_sql
 from shop_desk.inventory.search import name_grams
 from shop_desk.inventory.stockout_runs import fill_all_sql
@@ -603,6 +604,7 @@ def build(folder: Path, plan: Plan) -> dict:
     for span in SPANS:  # sales_rollups
         conn.execute(fill_sql("sqlite", span), every_day)
     conn.execute(fill_all_sql("sqlite"))  # stockout_runs
+    conn.execute(PRODUCT_DAYS)  # products.first_day and last_sold_day
     conn.execute("COMMIT")
     # Planner statistics, as the program keeps them after a migration or an import.
     conn.execute("PRAGMA analysis_limit=1000")

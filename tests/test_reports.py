@@ -160,6 +160,21 @@ def test_stockouts_and_lost_sales_estimate(shop):
     assert chips.lost_profit_fen == round(2 / 25 * (550 - 300)) == 20
 
 
+def test_stockouts_rate_starts_on_the_first_day_on_the_books(shop):
+    """A rate window from before a product came in counts its days from its first day:
+    chips, on the books since T-40, over T-44..T (a period longer than four weeks is its own
+    window)."""
+    with shop.db.read() as s:
+        (chips,) = stockouts(s, Period(T - D(44), T)).rows
+    # T-40..T is 41 days, 3 of them out: 38 in stock; 6 sold in the window, 5 of them the
+    # day it ran out (censored)
+    assert chips.rate == pytest.approx(1 / 38)
+    # three days out less what the day it ran out sold, at most the rate
+    assert chips.lost_units == pytest.approx(3 / 38 - 1 / 38)
+    assert chips.lost_revenue_fen == round(2 / 38 * 550) == 29
+    assert chips.lost_profit_fen == round(2 / 38 * (550 - 300)) == 13
+
+
 def test_stockout_still_open_and_before_the_period(shop):
     with shop.db.read() as s:
         inside = stockouts(s, Period(T - D(4), T - D(3)))  # began the day before the period

@@ -63,6 +63,11 @@ class Product(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Its first day on the books (its first DailySummary row, imported history too) and the
+    # last day it sold (the last row with units_sold > 0); NULL: none yet. Kept with the
+    # summary by inventory/product_days.py (migration 0014): slow movers read them.
+    first_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_sold_day: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     # The stock list sorts by these (a page of 100,000 products in a few ms, not a full sort).
     __table_args__ = (

@@ -49,6 +49,7 @@ from shop_desk.inventory.ledger import (
     outgoing_value,
     summary_delta,
 )
+from shop_desk.inventory.product_days import refill_product_days
 from shop_desk.inventory.sales_rollups import recompute_rollups
 from shop_desk.inventory.stockout_runs import refill_runs
 from shop_desk.money import mul_div_round
@@ -248,6 +249,7 @@ class Simulation:
             recompute_days(conn, self.first_day, last)  # the shop's daily totals
             recompute_rollups(conn, self.first_day, last)  # each product's months and years
             refill_runs(conn)  # and its stock-out runs
+            refill_product_days(conn)  # and its first day and last day sold
         return self.counts
 
     def _day_of(self, t: int) -> _Day:

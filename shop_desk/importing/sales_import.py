@@ -59,6 +59,7 @@ from shop_desk.importing.problems import Problems, RowError, refusal
 from shop_desk.importing.products_import import PRODUCT_FIELDS, ImportResult
 from shop_desk.importing.tabular import Row
 from shop_desk.inventory.day_totals import recompute_days
+from shop_desk.inventory.product_days import refresh_product_days
 from shop_desk.inventory.sales_rollups import recompute_rollups
 from shop_desk.inventory.stockout_runs import rewrite_runs
 from shop_desk.money import MAX_PRICE_FEN
@@ -555,11 +556,13 @@ def iter_apply_sales(session: Session, preview: SalesImportPreview) -> Job[Impor
         yield Progress(done, total, tr("Importing sales history…"))
     if days:  # the shop's totals of the days written, from the summary just written, the
         # products' months and years, and their stock-out runs' first day on the books
-        # (imported days say nothing about stock: the runs themselves stay as they were)
+        # (imported days say nothing about stock: the runs themselves stay as they were),
+        # and the products' first days and last days sold
         first, last = min(d.day for d in days), max(d.day for d in days)
         recompute_days(session.connection(), first, last)
         recompute_rollups(session.connection(), first, last)
         rewrite_runs(session.connection(), {d.product_id for d in days})
+        refresh_product_days(session.connection(), {d.product_id for d in days})
     if total >= STATISTICS_AFTER_ROWS:
         refresh_statistics(session.connection(), ("daily_summary",))
     return ImportResult(

@@ -7,7 +7,8 @@ the products in Python, one product at a time, so memory stays small. Repairs ar
 and written after the reading, in the same transaction. The shop's daily totals are the
 replayed days summed over every product, plus the imported history as the summary holds it;
 each product's months and years (sales_rollups) are its replayed days plus its imported
-history, and its stock-out runs come from its replayed days alone.
+history, and its stock-out runs come from its replayed days alone; its first day on the books
+and last day sold are those of its replayed and imported days.
 
 The database's own check is PRAGMA quick_check (pages and records); `full` adds
 integrity_check (indexes against their tables) and foreign_key_check, which take minutes on
@@ -31,7 +32,9 @@ from shop_desk.inventory.stockout_runs import runs_from_days
 
 _BATCH = 20_000
 # "+product_id": sort the table read in one pass rather than follow the index row by row.
-_PRODUCTS = "SELECT id, on_hand, stock_value_fen FROM products ORDER BY id"
+_PRODUCTS = (
+    "SELECT id, on_hand, stock_value_fen, first_day, last_sold_day FROM products ORDER BY id"
+)
 _MOVES = (
     "SELECT product_id, kind, qty, value_fen, revenue_fen, lot_id, shop_day FROM stock_moves "
     "ORDER BY +product_id, id"
@@ -93,6 +96,7 @@ class _Fixes:
     rollups: list[dict] = field(default_factory=list)
     runs_of: list[dict] = field(default_factory=list)  # products whose runs are rewritten
     runs: list[dict] = field(default_factory=list)
+    product_days: list[dict] = field(default_factory=list)
 
     def apply(self, conn: Connection) -> None:
         statements = (
@@ -119,6 +123,8 @@ class _Fixes:
             (self.runs_of, "DELETE FROM stockout_runs WHERE product_id = :pid"),
             (self.runs, "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since)"
              " VALUES (:pid, :first, :end, :days, :since)"),
+            (self.product_days, "UPDATE products SET first_day = :first, "
+             "last_sold_day = :last WHERE id = :id"),
         )  # fmt: skip
         for rows, sql in statements:
             if rows:
@@ -186,7 +192,7 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
     rollups = _Grouped(_stream(conn, _ROLLUPS, 6), "sales rollup", report)
     runs = _Grouped(_stream(conn, _RUNS, 7), "stock-out run", report)
     shop_days: dict = {}  # day -> the shop's [units, revenue, cost, uncosted revenue]
-    for product_id, on_hand, value in _stream(conn, _PRODUCTS, 4):
+    for product_id, on_hand, value, *product_days in _stream(conn, _PRODUCTS, 4):
         report.products = product_id
         product_moves = moves.take(product_id)
         report.moves += len(product_moves)
@@ -201,6 +207,14 @@ def check_database(session: Session, *, repair: bool = False, full: bool = False
                          fixes)  # fmt: skip
         since = _first_day(state, imported_days)
         _compare_runs(product_id, state, since, runs.take(product_id), report, fixes)
+        want_days = (since, _last_sold(state, imported_days))
+        if tuple(product_days) != want_days:
+            report.problems.append(
+                f"product {product_id}: first day and last day sold "
+                f"{tuple(product_days)}, ledger says {want_days}"
+            )
+            fixes.product_days.append({"id": product_id, "first": since,
+                                       "last": want_days[1]})  # fmt: skip
     for group in (moves, lots, days, imported, rollups, runs):
         group.rest()
     _compare_totals(conn, shop_days, report, fixes)
@@ -332,6 +346,12 @@ def _compare_rollups(
 def _first_day(state: _Replay, imported: list):
     """The product's first day on the books: its first move or imported day."""
     return min([*state.days, *(row[1] for row in imported)], default=None)
+
+
+def _last_sold(state: _Replay, imported: list):
+    """The last day the product sold: its last replayed or imported day with units sold."""
+    days = [day for day, row in state.days.items() if row[0] > 0]
+    return max([*days, *(row[1] for row in imported if row[2] > 0)], default=None)
 
 
 def _compare_runs(

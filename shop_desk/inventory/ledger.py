@@ -31,6 +31,7 @@ from shop_desk.db.upsert import SALE_FIGURES, adding_upsert
 from shop_desk.errors import InputError
 from shop_desk.i18n import tr
 from shop_desk.inventory.day_totals import add_to_day
+from shop_desk.inventory.product_days import refresh_product_days
 from shop_desk.inventory.sales_rollups import add_to_rollups
 from shop_desk.inventory.stockout_runs import crosses, keep_runs
 from shop_desk.money import mul_div_round
@@ -254,6 +255,7 @@ def _summarise(
     conn.execute(summary_upsert(conn.dialect.name), row)
     add_to_day(conn, day, [row])  # the shop's day (sales and returns only)
     add_to_rollups(conn, [row])  # the product's month and year (sales and returns only)
+    refresh_product_days(conn, [product.id])  # its first day and last day sold
 
 
 # ----------------------------------------------------------------------------- many at once
@@ -407,6 +409,7 @@ def post_outgoing(
     add_to_day(conn, day, summaries)  # the shop's day: one statement for the whole sale
     add_to_rollups(conn, summaries)  # the products' months and years: one statement too
     keep_runs(conn, crossed, from_zero)  # only for a product emptied (or a sale dated back)
+    refresh_product_days(conn, touched)  # their first days and last days sold
     stock_after = {p: (stock[p][0], stock[p][1]) for p in touched}
     return Posted(costs, stock_after, {row["b_id"]: row["b_left"] for row in changed}, at)
 

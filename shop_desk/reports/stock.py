@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
-from shop_desk.reports.products import BY_PRODUCT_AFTER_DAYS, category_name
-from shop_desk.reports.summary import in_range, sold_products
+from shop_desk.reports.products import category_name
+from shop_desk.reports.spans import last_sale_day
+from shop_desk.reports.summary import in_range
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 S = DailySummary
@@ -119,28 +120,29 @@ class SlowMovers:
         return self.today - timedelta(days=self.days - 1)
 
 
-def _slow_condition(since: date, today: date):
-    """In stock, no unit sold since `since`, and on the books before then (a product that
-    arrived this week has not had its chance yet)."""
-    earlier = select(S.day).where(S.product_id == Product.id, S.day < since).exists()
-    if (today - since).days < BY_PRODUCT_AFTER_DAYS:  # the few products sold, listed once
-        unsold = Product.id.not_in(sold_products(since, today))
-    else:  # a long range sold nearly everything: ask each product (a seek by product)
-        unsold = (
-            ~select(S.product_id)
+def _slow_condition(since: date, today: date, last_sale: date | None):
+    """In stock, no unit sold from `since` to `today`, and on the books before `since` (a
+    product that arrived this week has not had its chance yet): the product's own first day
+    and last day sold (inventory/product_days.py), the products table alone. When some sold
+    after `today` (a period in the past), those few are asked whether they sold in it."""
+    unsold = Product.last_sold_day.is_(None) | (Product.last_sold_day < since)
+    if last_sale is not None and last_sale > today:
+        sold = (
+            select(S.product_id)
             .where(S.product_id == Product.id, in_range(since, today), S.units_sold > 0)
             .exists()
         )
+        unsold = unsold | ((Product.last_sold_day > today) & ~sold)
     # "+ 0" keeps SQLite off ix_products_on_hand: without statistics it would take the
     # index for nearly every product and read the table row by row (five times slower).
-    return and_(Product.on_hand + 0 > 0, unsold, earlier)
+    return and_(Product.on_hand + 0 > 0, unsold, Product.first_day < since)
 
 
 def slow_movers(session: Session, days: int, today: date, *, limit: int | None = 200) -> SlowMovers:
     """Products with stock and no sale in the last `days` days (today included)."""
     days = max(1, days)
     since = today - timedelta(days=days - 1)
-    condition = _slow_condition(since, today)
+    condition = _slow_condition(since, today, last_sale_day(session))
     count, value = (
         session.connection()
         .execute(
@@ -150,11 +152,6 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
         )
         .one()
     )
-    last_sold = (
-        select(func.max(S.day))
-        .where(S.product_id == Product.id, S.units_sold > 0)
-        .scalar_subquery()
-    )
     stmt = (
         select(
             Product.id,
@@ -162,14 +159,14 @@ def slow_movers(session: Session, days: int, today: date, *, limit: int | None =
             Product.category,
             Product.on_hand,
             Product.stock_value_fen,
-            last_sold,
+            Product.last_sold_day,
         )
         .where(condition)
         .order_by(Product.stock_value_fen.desc(), Product.id)
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [SlowMover(*row[:5], row[5]) for row in session.connection().execute(stmt).all()]
+    rows = [SlowMover(*row) for row in session.connection().execute(stmt).all()]
     return SlowMovers(days, today, rows, int(count), int(value))
 
 

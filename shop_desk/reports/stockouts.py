@@ -18,9 +18,9 @@ estimate, not a booking:
 Each product hit with its figures comes from one GROUP BY over its runs' rows and its unit
 rows in the rate window together (_facts: the rollups for a long window, spans.py, and the
 days at the ends; a year's rows read in order and sorted once cost far less than looking
-each product up), with its price and cost; beside it, the few products first on the books
-inside the window (_late_starts) and what sold on days that closed out in the window
-(ix_summary_stockout_sales). A year hits tens of thousands of products: they come back as
+each product up), with its price, its cost and its first day on the books (the product
+keeps it: inventory/product_days.py); beside it, what sold on days that closed out in the
+window (ix_summary_stockout_sales). A year hits tens of thousands of products: they come back as
 integers only, the rates, losses, totals and order are worked out with NumPy, and names and
 whether each is still out are read for the rows listed only (`limit`: the page lists the
 500 that lost the most; the totals are of all).
@@ -170,11 +170,11 @@ def _unit_cost(product) -> ColumnElement:
 
 def _facts(session: Session, period: Period, rate_first: date, window: bool):
     """One row a product hit: (id, price, unit cost, days out in the period, days out in the
-    rate window when `window`, units in the rate window). Its runs and its units are summed
-    in one GROUP BY of their rows together: a year's rollup rows read in order and sorted
-    once cost far less than finding each product's among them, and few sums a row keep the
-    sort cheap (whether a product is still out and its first day on the books are read
-    apart: _out_now, _late_starts). Names are read for the rows listed only (_names)."""
+    rate window when `window`, units in the rate window, its first day on the books as a day
+    number). Its runs and its units are summed in one GROUP BY of their rows together: a
+    year's rollup rows read in order and sorted once cost far less than finding each
+    product's among them, and few sums a row keep the sort cheap (whether a product is
+    still out is read apart: _out_now). Names are read for the rows listed only (_names)."""
     arms = _run_rows(period, rate_first, window)
     arms += _unit_rows(session, Period(rate_first, period.last), 2 if window else 1)
     rows = union_all(*arms).subquery("rows")
@@ -186,19 +186,9 @@ def _facts(session: Session, period: Period, rate_first: date, window: bool):
         .subquery("hits")
     )
     pid, units, *days = hits.c
-    return select(pid, Product.retail_price_fen, _unit_cost(Product), *days, units).join_from(
-        hits, Product, Product.id == pid
-    )
-
-
-def _late_starts(period: Period, rate_first: date):
-    """The products first on the books inside the rate window (their runs hold the day):
-    their rate starts there. Few, and none in most windows."""
-    return (
-        select(R.product_id, func.min(R.since))
-        .where(R.since > rate_first, _overlapping(period, rate_first))
-        .group_by(R.product_id)
-    )
+    on_books = days_between(func.coalesce(Product.first_day, rate_first), EPOCH)
+    columns = [pid, Product.retail_price_fen, _unit_cost(Product), *days, units, on_books]
+    return select(*columns).join_from(hits, Product, Product.id == pid)
 
 
 def _out_now(session: Session, period: Period, ids: list[int]) -> set[int]:
@@ -238,10 +228,6 @@ def _ints(rows: list[tuple], count: int) -> list[np.ndarray]:
     return list(flat.reshape(len(rows), count).T)
 
 
-def _columns(rows: list[tuple]) -> tuple[list, list]:
-    return [r[0] for r in rows], [r[1] for r in rows]
-
-
 def _find(ids: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of pids is in the sorted ids, and whether it is there at all."""
     at = np.searchsorted(ids, pids)
@@ -251,16 +237,12 @@ def _find(ids: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 _EPOCH = date(1970, 1, 1)
+EPOCH = literal(_EPOCH, Date)
 
 
 def _number(day: date) -> int:
+    """Days since 1970, as days_between(day, EPOCH) in SQL."""
     return (day - _EPOCH).days
-
-
-def _numbers(days: list) -> np.ndarray:
-    """Day numbers (days since 1970) of days as the driver gives them (ISO text on SQLite,
-    dates on PostgreSQL), parsed by NumPy in one go."""
-    return np.array(days, dtype="datetime64[D]").astype(np.int64)
 
 
 def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
@@ -272,13 +254,11 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     if not facts:
         return StockOuts(period, rate_first, [])
     facts.sort()  # by product id (the first column)
-    ids, price, cost, days_out, *rest = _ints(facts, 6 if window else 5)
-    days_window, units = rest if window else (days_out, rest[0])
-    # Days on the books in the rate window (from the product's first day) less days out.
-    start = np.full(len(ids), _number(rate_first))
-    late, since = _columns(_plain(session, _late_starts(period, rate_first)))
-    at, hit = _find(ids, np.array(late, dtype=np.int64))
-    start[at[hit]] = _numbers(since)[hit]
+    ids, price, cost, days_out, *rest = _ints(facts, 7 if window else 6)
+    days_window, units, on_books = rest if window else (days_out, *rest)
+    # Days on the books in the rate window (from the product's first day, when it came in
+    # the window) less days out.
+    start = np.maximum(on_books, _number(rate_first))
     in_stock = (_number(period.last) + 1 - start) - days_window
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).

@@ -81,16 +81,6 @@ def range_figures(session: Session, first: date, last: date) -> Figures:
     return Figures(int(u), int(r), int(c), int(x))
 
 
-def sold_products(first: date, last: date):
-    """A subquery: ids of the products with units sold first..last."""
-    return (
-        select(S.product_id)
-        .where(in_range(first, last), S.units_sold > 0)
-        .distinct()
-        .scalar_subquery()
-    )
-
-
 def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
     batch: list[int] = []
     for pid in ids:
