@@ -34,6 +34,20 @@ def noon(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
+def sell_on(db, product_id: int, qty: int, day: date) -> int:
+    """A checkout of `qty` at noon of `day`; its sale id."""
+    with db.session() as s:
+        cart = Cart()
+        cart.add(s.get(Product, product_id), qty)
+        return checkout(s, cart, at=noon(day)).sale_id
+
+
+def receive_on(db, product_id: int, qty: int, day: date) -> None:
+    """`qty` received at 1.00 each, at noon of `day`."""
+    with db.session() as s:
+        receive_stock(s, product_id, qty, qty * 100, at=noon(day))
+
+
 @dataclass(frozen=True)
 class Shop:
     db: object

@@ -9,11 +9,11 @@ from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
 from shop_desk.clock import shop_day, utcnow
-from shop_desk.db.models import CatalogSource
 from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 
 COLA, WATER = "6908512108211", "6921168509256"
 
@@ -69,9 +69,5 @@ def _feed(db, folder, code, name, lead, fee, free, cola, cola10, moq, water):
         ),
     ]
     publish(records, supplier, folder)
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name=name, location=str(folder))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, folder, name)
     run_job(sync_source(db, source_id))

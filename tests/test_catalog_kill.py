@@ -17,6 +17,7 @@ from shop_desk.catalog.records import OfferRecord
 from shop_desk.db.engine import open_database
 from shop_desk.db.models import CatalogSource
 from shop_desk.inventory.check import check_database
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers
 
 pytestmark = pytest.mark.slow
@@ -67,11 +68,7 @@ def test_kill_during_sync_never_leaves_a_partial_file(tmp_path):
     expected = _catalogs(feed, SEQUENCES)
     folder = tmp_path / "shop"
     db = open_database(folder=folder)
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州", location=str(feed))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, feed, "广州")
     rng = random.Random(11)
     kills = completed = 0
     env = {**os.environ, "PYTHONPATH": os.getcwd()}

@@ -17,6 +17,7 @@ from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 
 TODAY = shop_day(utcnow())
 
@@ -131,11 +132,7 @@ def test_search_by_gtin_prefix_and_initials(shop):
 
 def test_fragments_of_any_length_and_only_current_rows(db, tmp_path):
     feed = tmp_path / "feed2"
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="f", location=str(feed))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, feed, "f")
     supplier = SupplierInfo(code="f", name="f")
     publish(
         [

@@ -21,6 +21,7 @@ from shop_desk.db.engine import open_database
 from shop_desk.db.migrate import alembic_config
 from shop_desk.db.models import CatalogSource, Supplier
 from shop_desk.progress import run_job
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers, indexed_offers
 
 SUPPLIER = SupplierInfo(code="gz", name="广州批发")
@@ -36,11 +37,7 @@ def offers(count: int, price: int = 5000, name: str = "可口可乐") -> list[Of
 def synced_shop(folder, records) -> tuple:
     publish(records, SUPPLIER, folder / "feed")
     db = open_database(folder=folder / "shop")
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州", location=str(folder / "feed"))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, folder / "feed", "广州")
     run_job(sync_source(db, source_id))
     return db, source_id
 

@@ -15,6 +15,7 @@ from shop_desk.db.models import CatalogSource, OfferPrice, ProductOfferLink, Syn
 from shop_desk.errors import InputError
 from shop_desk.progress import run_job
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers
 
 SUPPLIER = SupplierInfo(code="gz", name="广州饮料批发", lead_time_days=2)
@@ -37,11 +38,7 @@ def feed(tmp_path):
 
 @pytest.fixture
 def source_id(db, feed):
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州", location=str(feed))
-        s.add(source)
-        s.flush()
-        return source.id
+    return add_folder_source(db, feed, "广州")
 
 
 def current(db):

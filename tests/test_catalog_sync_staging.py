@@ -18,9 +18,10 @@ from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
-from shop_desk.db.models import CatalogSource, OfferPrice
+from shop_desk.db.models import OfferPrice
 from shop_desk.errors import InputError
 from shop_desk.progress import run_job
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers
 
 SUPPLIER = SupplierInfo(code="sz", name="深圳日用批发", lead_time_days=3)
@@ -38,11 +39,7 @@ def feed(tmp_path):
 
 @pytest.fixture
 def source_id(db, feed):
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="深圳", location=str(feed))
-        s.add(source)
-        s.flush()
-        return source.id
+    return add_folder_source(db, feed, "深圳")
 
 
 def current(db) -> dict[str, int]:

@@ -44,6 +44,7 @@ from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers
 
 pytestmark = pytest.mark.slow
@@ -425,11 +426,7 @@ def test_kill_9_during_catalog_syncs(killer, shop, tmp_path):
 
     publish_next()
     db = open_database(folder=shop)
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州批发", location=str(feed))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, feed, "广州批发")
     run_job(sync_source(db, source_id, work_dir=tmp_path / "dl"))  # the first full copy
     floor = {"sequence": 1}  # what an acknowledged sync guarantees
 

@@ -15,6 +15,7 @@ from shop_desk.catalog.sync import sync_source, tidy
 from shop_desk.db.migrate import alembic_config
 from shop_desk.db.models import CatalogSource
 from shop_desk.progress import run_job
+from tests.helpers.folder_source import add_folder_source
 
 SUPPLIER = SupplierInfo(code="hz", name="杭州零食批发", lead_time_days=2)
 
@@ -26,11 +27,7 @@ def rec(sku: str, price: int = 800) -> OfferRecord:
 @pytest.fixture
 def source(db, tmp_path):
     feed = tmp_path / "feed"
-    with db.session() as s:
-        row = CatalogSource(kind="folder", name="杭州", location=str(feed))
-        s.add(row)
-        s.flush()
-        return row.id, feed
+    return add_folder_source(db, feed, "杭州"), feed
 
 
 def current(db) -> dict[str, int]:

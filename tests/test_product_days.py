@@ -12,11 +12,11 @@ from sqlalchemy import inspect, select, update
 from shop_desk.db.models import Product
 from shop_desk.importing import apply_sales, preview_sales
 from shop_desk.inventory.check import check_database
-from shop_desk.inventory.counter import Cart, checkout, get_sale, return_items
-from shop_desk.inventory.stock import adjust, receive_stock
+from shop_desk.inventory.counter import get_sale, return_items
+from shop_desk.inventory.stock import adjust
 from shop_desk.reports.stock import slow_movers
 from tests.factories import make_product
-from tests.report_shop import T, build, noon
+from tests.report_shop import T, build, noon, receive_on, sell_on
 
 D = timedelta
 
@@ -31,18 +31,6 @@ def _days(db, product_id: int) -> tuple:
         assert check_database(s).ok  # what the ledger and the imported history say too
         product = s.get(Product, product_id)
         return product.first_day, product.last_sold_day
-
-
-def _sell(db, product_id: int, qty: int, day: date) -> int:
-    with db.session() as s:
-        cart = Cart()
-        cart.add(s.get(Product, product_id), qty)
-        return checkout(s, cart, at=noon(day)).sale_id
-
-
-def _receive(db, product_id: int, qty: int, day: date) -> None:
-    with db.session() as s:
-        receive_stock(s, product_id, qty, qty * 100, at=noon(day))
 
 
 def test_the_fixture_shops_days_by_hand(shop):
@@ -69,11 +57,11 @@ def test_the_ledger_keeps_them(db):
         pid = make_product(s, "统一冰红茶", 350).id
     d = date(2026, 3, 1)
     assert _days(db, pid) == (None, None)
-    _receive(db, pid, 5, d)
+    receive_on(db, pid, 5, d)
     assert _days(db, pid) == (d, None)
-    _sell(db, pid, 2, d + D(2))
+    sell_on(db, pid, 2, d + D(2))
     assert _days(db, pid) == (d, d + D(2))
-    sale = _sell(db, pid, 1, d + D(4))
+    sale = sell_on(db, pid, 1, d + D(4))
     assert _days(db, pid) == (d, d + D(4))
     with db.session() as s:  # brought back the same day: that day sold nothing after all
         line = get_sale(s, sale).lines[0]
@@ -82,7 +70,7 @@ def test_the_ledger_keeps_them(db):
     with db.session() as s:  # a write-off is not a sale
         adjust(s, pid, -1, note="broken", at=noon(d + D(6)))
     assert _days(db, pid) == (d, d + D(2))
-    _receive(db, pid, 3, d - D(3))  # entered late, for an earlier day
+    receive_on(db, pid, 3, d - D(3))  # entered late, for an earlier day
     assert _days(db, pid) == (d - D(3), d + D(2))
 
 

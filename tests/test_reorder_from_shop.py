@@ -11,7 +11,7 @@ from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
 from shop_desk.clock import shop_day
-from shop_desk.db.models import CatalogSource, Supplier
+from shop_desk.db.models import Supplier
 from shop_desk.inventory.counter import Cart, checkout
 from shop_desk.inventory.stock import receive_stock
 from shop_desk.progress import run_job
@@ -19,6 +19,7 @@ from shop_desk.purchasing.pricing import MemberTier as StoredTier
 from shop_desk.purchasing.pricing import member_tiers, order_totals
 from shop_desk.reorder.from_shop import load_review_state
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 
 # Noon UTC is the same calendar day in every time zone from UTC-11 to UTC+11.
 START = datetime(2026, 3, 2, 12, 0)
@@ -60,11 +61,7 @@ def shop(db, tmp_path):
         sku="A1", name="可口可乐 500ml×24", pack_size=24, tiers=((1, 5400), (10, 5100)), gtin=COLA
     )
     publish([offer], supplier, tmp_path / "feed")
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州", location=str(tmp_path / "feed"))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, tmp_path / "feed", "广州")
     run_job(sync_source(db, source_id))
     return db, ids
 

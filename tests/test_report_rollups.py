@@ -9,14 +9,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, inspect, select, update
 
-from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
+from shop_desk.db.models import DailySummary, SalesRollup, StockoutRun
 from shop_desk.importing import apply_sales, preview_sales
 from shop_desk.inventory.check import check_database
-from shop_desk.inventory.counter import Cart, checkout, get_sale, return_items
+from shop_desk.inventory.counter import get_sale, return_items
 from shop_desk.inventory.sales_rollups import span_start
-from shop_desk.inventory.stock import adjust, receive_stock
+from shop_desk.inventory.stock import adjust
 from tests.factories import make_product
-from tests.report_shop import T, build, noon
+from tests.report_shop import T, build, noon, receive_on, sell_on
 
 D = timedelta
 
@@ -118,18 +118,6 @@ def test_check_finds_and_repairs_wrong_rollups_and_runs(shop):
         assert _runs(s) == [(shop.chips, T - D(5), T - D(2))]
 
 
-def _sell(db, product_id: int, qty: int, day: date) -> int:
-    with db.session() as s:
-        cart = Cart()
-        cart.add(s.get(Product, product_id), qty)
-        return checkout(s, cart, at=noon(day)).sale_id
-
-
-def _receive(db, product_id: int, qty: int, day: date) -> None:
-    with db.session() as s:
-        receive_stock(s, product_id, qty, qty * 100, at=noon(day))
-
-
 def _adjust(db, product_id: int, qty: int, day: date) -> None:
     with db.session() as s:
         adjust(s, product_id, qty, note="test", at=noon(day))
@@ -148,13 +136,13 @@ def test_the_ledger_keeps_runs_when_stock_crosses_zero(db):
     with db.session() as s:
         pid = make_product(s, "康师傅红烧牛肉面", 450).id
     d = date(2026, 3, 1)
-    _receive(db, pid, 2, d)
+    receive_on(db, pid, 2, d)
     assert _clean_runs(db, pid) == []
-    sale = _sell(db, pid, 2, d + D(1))  # empties it
+    sale = sell_on(db, pid, 2, d + D(1))  # empties it
     assert _clean_runs(db, pid) == [(d + D(1), None)]
-    _sell(db, pid, 1, d + D(2))  # past zero: still the same run
+    sell_on(db, pid, 1, d + D(2))  # past zero: still the same run
     assert _clean_runs(db, pid) == [(d + D(1), None)]
-    _receive(db, pid, 5, d + D(4))  # 4 on hand again
+    receive_on(db, pid, 5, d + D(4))  # 4 on hand again
     assert _clean_runs(db, pid) == [(d + D(1), d + D(4))]
     _adjust(db, pid, -4, d + D(6))  # a correction empties it
     assert _clean_runs(db, pid) == [(d + D(1), d + D(4)), (d + D(6), None)]
@@ -162,8 +150,8 @@ def test_the_ledger_keeps_runs_when_stock_crosses_zero(db):
         line = get_sale(s, sale).lines[0]
         return_items(s, sale, {line.id: 1}, at=noon(d + D(6)))
     assert _clean_runs(db, pid) == [(d + D(1), d + D(4))]
-    _sell(db, pid, 1, d + D(8))  # empty again, then refilled the next day
-    _receive(db, pid, 3, d + D(9))
+    sell_on(db, pid, 1, d + D(8))  # empty again, then refilled the next day
+    receive_on(db, pid, 3, d + D(9))
     assert _clean_runs(db, pid) == [(d + D(1), d + D(4)), (d + D(8), d + D(9))]
 
 
@@ -173,11 +161,11 @@ def test_a_move_dated_back_rewrites_the_runs(db):
     with db.session() as s:
         pid = make_product(s, "旺仔牛奶", 550).id
     d = date(2026, 3, 1)
-    _receive(db, pid, 1, d)
-    _receive(db, pid, 1, d + D(5))
-    _sell(db, pid, 3, d + D(7))  # -1
+    receive_on(db, pid, 1, d)
+    receive_on(db, pid, 1, d + D(5))
+    sell_on(db, pid, 3, d + D(7))  # -1
     assert _clean_runs(db, pid) == [(d + D(7), None)]
-    _sell(db, pid, 1, d + D(1))  # dated back: -1 to -2, the day d+1 closes out
+    sell_on(db, pid, 1, d + D(1))  # dated back: -1 to -2, the day d+1 closes out
     assert _clean_runs(db, pid) == [(d + D(1), d + D(5)), (d + D(7), None)]
 
 
@@ -253,7 +241,7 @@ def test_a_product_sold_before_any_stock_came_in_is_out_from_that_day(db):
     with db.session() as s:
         pid = make_product(s, "新品试卖", 300).id
     d = date(2026, 3, 1)
-    _sell(db, pid, 2, d)  # 0 to -2: no zero crossed, but its first day closes out
+    sell_on(db, pid, 2, d)  # 0 to -2: no zero crossed, but its first day closes out
     assert _clean_runs(db, pid) == [(d, None)]
-    _receive(db, pid, 6, d + D(3))
+    receive_on(db, pid, 6, d + D(3))
     assert _clean_runs(db, pid) == [(d, d + D(3))]

@@ -28,11 +28,12 @@ from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.db import SCHEMA_HEAD
 from shop_desk.db.engine import Database, open_database, sqlite_url
-from shop_desk.db.models import CatalogSource, DailySummary, Product, Sale, SaleLine, StockMove
+from shop_desk.db.models import DailySummary, Product, Sale, SaleLine, StockMove
 from shop_desk.inventory.check import check_database
 from shop_desk.inventory.stock import receive_stock
 from tests.conftest import BACKENDS, _postgres_database
 from tests.factories import make_product
+from tests.helpers.folder_source import add_folder_source
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -146,11 +147,7 @@ def test_one_catalog_sync_at_a_time(shared, tmp_path):
     # Large enough that the first sync is still running when the second asks (a few seconds).
     prices = _feed(tmp_path / "feed", 40_000)
     db = open_database(url=url, folder=folder)
-    with db.session() as s:
-        source = CatalogSource(kind="folder", name="广州批发", location=str(tmp_path / "feed"))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(db, tmp_path / "feed", "广州批发")
     first = Installation("sync", url, source_id, tmp_path / "dl1")
     second = Installation("sync", url, source_id, tmp_path / "dl2")
     first.go()

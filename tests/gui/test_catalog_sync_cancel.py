@@ -13,9 +13,9 @@ from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.catalog.sync import sync_source
-from shop_desk.db.models import CatalogSource
 from shop_desk.gui.catalog.sync_runner import SyncRunner
 from shop_desk.progress import run_job
+from tests.helpers.folder_source import add_folder_source
 from tests.helpers.search_index import assert_index_matches_offers
 
 SUPPLIER = SupplierInfo(code="gz", name="广州饮料批发")
@@ -43,11 +43,7 @@ def test_quitting_cancels_a_running_sync_and_keeps_the_last_copy(qtbot, ctx, tmp
     monkeypatch.setattr(parsing, "IN_PROCESS_BELOW", 0)
     feed = tmp_path / "feed"
     publish(catalog(200, 5000), SUPPLIER, feed)
-    with ctx.db.session() as s:
-        source = CatalogSource(kind="folder", name="广州", location=str(feed))
-        s.add(source)
-        s.flush()
-        source_id = source.id
+    source_id = add_folder_source(ctx.db, feed, "广州")
     run_job(sync_source(ctx.db, source_id))
     publish(catalog(60_000, 4000), SUPPLIER, feed)
 
