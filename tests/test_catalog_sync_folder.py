@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from shop_desk.catalog import apply
+from shop_desk.catalog.files import BLOCK
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
@@ -183,19 +184,19 @@ def test_unknown_major_format_is_refused(db, feed, source_id):
     assert current(db) == {}
 
 
-def test_a_sku_stated_twice_in_a_first_snapshot_keeps_the_later_line(db, feed, source_id):
-    from shop_desk.catalog import sync as sync_module
-
-    publish([rec("A1")], SUPPLIER, feed)
+@pytest.mark.parametrize("filler", [0, 3000], ids=["one-block", "two-blocks"])
+def test_a_sku_stated_twice_in_a_first_snapshot_keeps_the_later_line(db, feed, source_id, filler):
+    # With enough lines between them, the two lines of A1 are decoded and staged in
+    # different blocks (files.BLOCK of decompressed bytes each).
+    long = "加厚耐用家庭装多用途清洁湿巾" * 12
+    publish([rec("A1"), *(rec(f"F{i:05d}", name=long) for i in range(filler))], SUPPLIER, feed)
     manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))
     again = (
         b'{"op":"upsert","sku":"A1","name":"later","tiers":[{"min_packs":1,"unit_price_fen":4242}]}'
     )
     _rewrite_snapshot(feed, manifest, [again])
-    original = sync_module.BATCH
-    sync_module.BATCH = 1  # the two lines land in different batches
-    try:
-        run_job(sync_source(db, source_id))
-    finally:
-        sync_module.BATCH = original
-    assert current(db) == {"A1": 4242}
+    snapshot = gzip.decompress((feed / manifest["snapshot"]["path"]).read_bytes())
+    assert (len(snapshot) > BLOCK) == (filler > 0)
+    run_job(sync_source(db, source_id))
+    assert current(db)["A1"] == 4242
+    assert len(current(db)) == 1 + filler
