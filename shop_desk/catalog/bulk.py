@@ -339,25 +339,24 @@ def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchRes
 def close_missing(writer: BulkWriter, supplier_id: int, sequence: int, cancel=None) -> int:
     """After a snapshot is staged: what it lacks stops being current at `sequence`.
 
-    The rows older than the snapshot are read in ix_offers_from's order, (sequence,
-    supplier, id), a piece at a time and without the lock; the open ones among them are
-    closed in short transactions."""
+    The supplier's rows are read in id order (one pass over the table: through an index
+    led by the sequence, each piece sorted a million ids again), a piece at a time and
+    without the lock; the open ones older than the snapshot are closed in short
+    transactions."""
     conn = writer.conn
     closed = 0
-    after = (-1, 0)  # (valid_from, id) of the last row looked at
+    after = 0  # the id of the last row looked at
     while True:
         rows = conn.execute(
-            "SELECT o.valid_from, o.id, x.offer_id IS NULL FROM offers o "
-            "INDEXED BY ix_offers_from LEFT JOIN offer_closures x ON x.offer_id = o.id "
-            "WHERE o.valid_from < ? AND o.supplier_id = ? "
-            "AND (o.valid_from, o.supplier_id, o.id) > (?, ?, ?) "
-            "ORDER BY o.valid_from, o.supplier_id, o.id LIMIT ?",
-            (sequence, supplier_id, after[0], supplier_id, after[1], CHUNK * 4),
+            "SELECT o.id, x.offer_id IS NULL FROM offers o NOT INDEXED "
+            "LEFT JOIN offer_closures x ON x.offer_id = o.id "
+            "WHERE o.id > ? AND o.supplier_id = ? AND o.valid_from < ? ORDER BY o.id LIMIT ?",
+            (after, supplier_id, sequence, CHUNK * 4),
         ).fetchall()
         if not rows:
             break
-        after = rows[-1][:2]
-        still_open = [(row_id, supplier_id, sequence) for _, row_id, is_open in rows if is_open]
+        after = rows[-1][0]
+        still_open = [(row_id, supplier_id, sequence) for row_id, is_open in rows if is_open]
         writer.begin()
         conn.executemany(_CLOSE, still_open)
         closed += len(still_open)
