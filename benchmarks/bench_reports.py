@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             "best_ms": round(best, 1),
             "median_ms": round(median, 1),
             "ratio_to_full_scan": round(median / (statistics.median(base) * 1000), 2),
-            "within_target": best <= TARGET_MS,
+            "within_target": median <= TARGET_MS,  # the median: what a user usually waits
         }
     db.dispose()
     calibration.append(cpu_calibration_ms())

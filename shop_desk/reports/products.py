@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
+from shop_desk.reports.columns import ints_from_json, json_ints
 from shop_desk.reports.figures import Figures, total, uncosted_note
 from shop_desk.reports.periods import Period
-from shop_desk.reports.spans import Block, decompose, last_sale_day, summed
-from shop_desk.reports.summary import OuterFirst, in_range, range_figures, sums
+from shop_desk.reports.spans import Block, ProductSums, decompose, last_sale_day, summed
+from shop_desk.reports.summary import OuterFirst, in_range, product_names, range_figures, sums
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 S = DailySummary
@@ -101,32 +103,25 @@ def rollup_blocks(session: Session, period: Period) -> list[Block] | None:
 def _ranked_from_blocks(
     session: Session, blocks: list[Block], shop: Figures, rank: Rank, limit: int | None
 ) -> Ranked:
-    """Ranked from the rollups: every product's four sums in one pass (a year is a row or
-    two per product), best first, cut in SQL; names for the rows kept."""
-    grouped = (
-        summed(blocks, uncosted=shop.uncosted_revenue_fen != 0)
-        .cte("grouped")
-        .prefix_with("MATERIALIZED")  # summed once, read twice (SQLite and PostgreSQL 12+)
-    )
-    count = select(func.count()).select_from(grouped).scalar_subquery()
-    # The count beside each row as a subquery: a window function made SQLite sort them all.
-    best = select(grouped, count.label("n")).order_by(*_order(grouped, rank))
-    if limit is not None:
-        best = best.limit(limit)
-    best = best.subquery()
-    stmt = (
-        select(Product.name, Product.category, *best.c)
-        .join(best, best.c.pid == Product.id)
-        .order_by(*_order(best, rank))
-    )
-    rows, count = [], 0
-    for name, category, pid, u, r, c, x, n in session.connection().execute(stmt).all():
-        figures = Figures(int(u), int(r), int(c), int(x))
-        rows.append(ProductSales(pid, name, category or "", figures))
-        count = int(n)
-    if not rows:
+    """Ranked from the rollups: every product's four sums (spans.summed: a year is a row or
+    two per product), ranked with NumPy; names for the rows kept."""
+    sums = summed(session, blocks, uncosted=shop.uncosted_revenue_fen != 0)
+    figure = {
+        Rank.UNITS: sums.units,
+        Rank.PROFIT: sums.revenue - sums.uncosted - sums.cost,
+    }.get(rank, sums.revenue)
+    # Best first by the rank's figure, then sales, then the product (a stable order).
+    order = np.lexsort((sums.ids, -sums.revenue, -figure))[:limit]
+    if not len(order):
         return Ranked([], Figures(), 0)
-    return Ranked(rows, shop, count)
+    ids = sums.ids[order].tolist()
+    names = product_names(session, ids)
+    figures = zip(*(a[order].tolist() for a in sums[1:]), strict=True)
+    rows = [
+        ProductSales(pid, names[pid][0], names[pid][1], Figures(*f))
+        for pid, f in zip(ids, figures, strict=True)
+    ]
+    return Ranked(rows, shop, len(sums.ids))
 
 
 def _best_ids(
@@ -292,14 +287,14 @@ class CategoryFigures:
 
 
 def margin_by_category(session: Session, period: Period) -> list[CategoryFigures]:
-    """Sums per product (per_product), then per category through the products table, all
-    in SQL (a few rows come back, whatever the number of products)."""
+    """Sums per product, then per category: from the rollups with NumPy (spans.summed and
+    the products of each category), from the days all in SQL (a few rows come back,
+    whatever the number of products)."""
     shop = range_figures(session, period.first, period.last)
     blocks = rollup_blocks(session, period)
     if blocks is not None:
-        per = summed(blocks, uncosted=shop.uncosted_revenue_fen != 0).subquery()
-        category, source = Product.category, per.join(Product, per.c.pid == Product.id)
-        return _by_category(session, per, category, source)
+        sums = summed(session, blocks, uncosted=shop.uncosted_revenue_fen != 0)
+        return _categories_of(session, sums)
     per = per_product(period, shop)
     if period.days > BY_PRODUCT_AFTER_DAYS:  # the products are read already: their category
         per = per.add_columns(Product.category).subquery()
@@ -308,6 +303,26 @@ def margin_by_category(session: Session, period: Period) -> list[CategoryFigures
         per = per.subquery()
         category, source = Product.category, per.join(Product, per.c.pid == Product.id)
     return _by_category(session, per, category, source)
+
+
+def _categories_of(session: Session, sums: ProductSums) -> list[CategoryFigures]:
+    """The products' sums added up by category (each category's products read as one id
+    array: ix_products_category_pinyin, no row per product)."""
+    stmt = select(Product.category, json_ints(Product.id)).group_by(Product.category)
+    merged: dict[str, list] = {}
+    for category, members in session.connection().execute(stmt).all():
+        ids = ints_from_json(members)
+        at = np.searchsorted(sums.ids, ids)
+        hit = at < len(sums.ids)
+        hit[hit] = sums.ids[at[hit]] == ids[hit]
+        at = at[hit]
+        if not len(at):
+            continue
+        figures = Figures(*(int(a[at].sum()) for a in sums[1:]))
+        entry = merged.setdefault(category or "", [0, Figures()])  # NULL and "": no category
+        entry[0] += len(at)
+        entry[1] = entry[1] + figures
+    return _sorted(merged)
 
 
 def _by_category(session: Session, per, category, source) -> list[CategoryFigures]:
@@ -329,6 +344,11 @@ def _by_category(session: Session, per, category, source) -> list[CategoryFigure
         entry = merged.setdefault(key, [0, Figures()])
         entry[0] += int(n)
         entry[1] = entry[1] + Figures(int(u), int(r), int(c), int(x))
+    return _sorted(merged)
+
+
+def _sorted(merged: dict[str, list]) -> list[CategoryFigures]:
+    """(category: [products, figures]) as rows, most gross profit first."""
     result = [CategoryFigures(c, n, f) for c, (n, f) in merged.items()]
     return sorted(result, key=lambda c: (c.figures.gross_profit_fen, c.category), reverse=True)
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import product as combinations
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select, union_all
+import numpy as np
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, SalesRollup
 from shop_desk.inventory.sales_rollups import span_start
+from shop_desk.reports.columns import int_columns
 from shop_desk.reports.summary import SALES
 
 S, R = DailySummary, SalesRollup
@@ -151,25 +154,36 @@ def _branch(block: Block, uncosted: bool):
     return select(*labelled).where(*where)
 
 
-def summed(blocks: list[Block], *, uncosted: bool = True):
-    """A select of (pid, units, revenue, cost, uncosted) per product over the blocks, the
-    products whose figures are all zero left out (added and taken away, or sold and taken
-    back). Without `uncosted` (no imported history in the period: the shop's figures say
-    so) the uncosted sum is a constant 0: a sum fewer per row, a column fewer to sort.
-    `blocks` is not empty (a period after the last sale has no blocks: its days are read
-    instead, see products.rollup_blocks)."""
-    rows = union_all(*(_branch(b, uncosted) for b in blocks)).subquery()
-    pid, u, r, c = rows.c.pid, rows.c.u, rows.c.r, rows.c.c
-    sums: list[ColumnElement] = [func.sum(u), func.sum(r), func.sum(c)]
-    sums.append(func.sum(rows.c.x) if uncosted else literal_column("0"))
-    return (
-        select(
-            pid.label("pid"),
-            sums[0].label("units"),
-            sums[1].label("revenue"),
-            sums[2].label("cost"),
-            sums[3].label("uncosted"),
-        )
-        .group_by(pid)
-        .having((sums[0] != 0) | (sums[1] != 0) | (sums[2] != 0))
-    )
+class ProductSums(NamedTuple):
+    """Each product's sums over the blocks, aligned arrays; ids sorted."""
+
+    ids: np.ndarray
+    units: np.ndarray
+    revenue: np.ndarray
+    cost: np.ndarray
+    uncosted: np.ndarray  # revenue of imported sales (no cost known)
+
+
+def summed(session: Session, blocks: list[Block], *, uncosted: bool = True) -> ProductSums:
+    """Each product's (units, revenue, cost, uncosted) over the blocks, the products whose
+    figures are all zero left out (added and taken away, or sold and taken back).
+
+    Each block's rows come as NumPy columns (columns.py) and are summed by product here: a
+    year is a row or two per product, and SQLite's GROUP BY over them sorted every row (on
+    the benchmark shop, 250 ms of a year's 300). Without `uncosted` (no imported history in
+    the period: the shop's figures say so) the uncosted sums are left zero, a column fewer
+    to read."""
+    parts = [int_columns(session, _branch(b, uncosted)) for b in blocks]
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return ProductSums(empty, empty, empty, empty, empty)
+    pids = np.concatenate([p[0] for p in parts])
+    ids, at = np.unique(pids, return_inverse=True)
+    sums = []
+    for n in range(1, 5):
+        acc = np.zeros(len(ids), dtype=np.int64)
+        if uncosted or n < 4:
+            np.add.at(acc, at, np.concatenate([p[n] for p in parts]))
+        sums.append(acc)
+    keep = (sums[0] != 0) | (sums[1] != 0) | (sums[2] != 0)
+    return ProductSums(ids[keep], *(s[keep] for s in sums))

@@ -15,15 +15,16 @@ estimate, not a booking:
   (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
-Each product hit with its figures comes from one GROUP BY over its runs' rows and its unit
-rows in the rate window together (_facts: the rollups for a long window, spans.py, and the
-days at the ends; a year's rows read in order and sorted once cost far less than looking
-each product up), with its price, its cost and its first day on the books (the product
-keeps it: inventory/product_days.py); beside it, what sold on days that closed out in the
-window (ix_summary_stockout_sales). A year hits tens of thousands of products: they come back as
-integers only, the rates, losses, totals and order are worked out with NumPy, and names and
-whether each is still out are read for the rows listed only (`limit`: the page lists the
-500 that lost the most; the totals are of all).
+The products hit come from their runs grouped by product, with the price, the cost and the
+first day on the books (the product keeps it: inventory/product_days.py) (_hits); their
+units in the rate window from every product's rollup rows for a long window (spans.py) and
+the days at the ends, summed with NumPy (_units: a year's rows read whole cost far less
+than looking each product up, or than SQL sorting them to group them); beside it, what sold
+on days that closed out in the window (ix_summary_stockout_sales). A year hits tens of
+thousands of products: everything comes back as NumPy columns of integers (columns.py), the
+rates, losses, totals and order are worked out with NumPy, and names and whether each is
+still out are read for the rows listed only (`limit`: the page lists the 500 that lost the
+most; the totals are of all).
 
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
 written; swap the rate for it when it does.
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -44,7 +44,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    literal_column,
     select,
     union_all,
 )
@@ -52,11 +51,12 @@ from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
 from shop_desk.i18n import tr
+from shop_desk.reports.columns import int_columns
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
 from shop_desk.reports.spans import Block
 from shop_desk.reports.sql_days import days_between, greatest, least
-from shop_desk.reports.summary import SALES, STOCKOUT_SALES, chunks
+from shop_desk.reports.summary import SALES, STOCKOUT_SALES, chunks, product_names
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
 RATE_DAYS = 28  # four weeks
@@ -90,13 +90,12 @@ class StockOuts:
 
 
 SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _run_rows)
-ZERO = literal_column("0")
 
 
 def _run_rows(period: Period, rate_first: date, window: bool) -> list:
-    """The runs overlapping the rate window, a row each: (pid, units 0, days out in the
-    period[, days out in the rate window when `window`]). An archived product's open run is
-    left out (_overlapping).
+    """The runs overlapping the rate window, a row each: (pid, days out in the period[, days
+    out in the rate window when `window`]). An archived product's open run is left out
+    (_overlapping).
 
     A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
     still open); a long one holds most runs, read faster in the table's own order (SQLite's
@@ -112,7 +111,7 @@ def _run_rows(period: Period, rate_first: date, window: bool) -> list:
             return case((inside, R.days), else_=greatest(cut, 0))
 
         days = [days_out(period.first)] + ([days_out(rate_first)] if window else [])
-        return _labelled(R.product_id, ZERO, *days)
+        return _labelled(R.product_id, *days)
 
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
         return [
@@ -135,25 +134,8 @@ def _overlapping(period: Period, rate_first: date):
     return and_(R.first_day <= period.last, end > rate_first, R.end_day.is_not(None) | _active())
 
 
-def _unit_rows(session: Session, window: Period, width: int) -> list:
-    """Every product's units in the rate window as signed rows, from the rollups and the days
-    at the ends (spans.py): (pid, units, 0...) beside the runs' rows."""
-    blocks = rollup_blocks(session, window) or [Block("day", window.first, window.last, 1)]
-    arms = []
-    for b in blocks:
-        if b.span == "day":
-            pid, units = S.product_id, S.units_sold
-            where = [S.day >= b.first, S.day <= b.last, SALES]
-        else:
-            pid, units = U.product_id, U.units_sold
-            where = [U.span == b.span, U.first_day >= b.first, U.first_day <= b.last]
-        signed = units if b.sign > 0 else -units
-        arms.append(select(*_labelled(pid, signed, *[ZERO] * width)).where(*where))
-    return arms
-
-
 def _labelled(*columns) -> list:
-    names = ("pid", "units", "days_out", "days_window")
+    names = ("pid", "days_out", "days_window")
     return [c.label(n) for c, n in zip(columns, names, strict=False)]
 
 
@@ -168,27 +150,39 @@ def _unit_cost(product) -> ColumnElement:
     return case((on_hand > 0, average), else_=product.last_cost_fen)
 
 
-def _facts(session: Session, period: Period, rate_first: date, window: bool):
-    """One row a product hit: (id, price, unit cost, days out in the period, days out in the
-    rate window when `window`, units in the rate window, its first day on the books as a day
-    number). Its runs and its units are summed in one GROUP BY of their rows together: a
-    year's rollup rows read in order and sorted once cost far less than finding each
-    product's among them, and few sums a row keep the sort cheap (whether a product is
-    still out is read apart: _out_now). Names are read for the rows listed only (_names)."""
+def _hits(period: Period, rate_first: date, window: bool):
+    """One row a product out in the period, in product order: (id, price, unit cost, days
+    out in the period, days out in the rate window when `window`, its first day on the books
+    as a day number). A long window's runs are grouped as the table holds them (by product:
+    no sort)."""
     arms = _run_rows(period, rate_first, window)
-    arms += _unit_rows(session, Period(rate_first, period.last), 2 if window else 1)
-    rows = union_all(*arms).subquery("rows")
+    rows = (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("rows")
     days = [func.sum(rows.c.days_out)] + ([func.sum(rows.c.days_window)] if window else [])
-    hits = (
-        select(rows.c.pid, func.sum(rows.c.units).label("units"), *days)
-        .group_by(rows.c.pid)
-        .having(days[0] > 0)
-        .subquery("hits")
-    )
-    pid, units, *days = hits.c
+    hits = select(rows.c.pid, *days).group_by(rows.c.pid).having(days[0] > 0).subquery("hits")
+    pid, *days = hits.c
     on_books = days_between(func.coalesce(Product.first_day, rate_first), EPOCH)
-    columns = [pid, Product.retail_price_fen, _unit_cost(Product), *days, units, on_books]
+    columns = [pid, Product.retail_price_fen, _unit_cost(Product), *days, on_books]
     return select(*columns).join_from(hits, Product, Product.id == pid)
+
+
+def _units(session: Session, window: Period, ids: np.ndarray) -> np.ndarray:
+    """The units each product of ids (sorted) sold in the rate window: from the rollups and
+    the days at the ends (spans.py), each block read as NumPy columns (columns.py) for
+    every product and summed for these. A year's rows read whole cost far less than
+    looking each product up, and far less than SQL's GROUP BY, which sorted them all."""
+    blocks = rollup_blocks(session, window) or [Block("day", window.first, window.last, 1)]
+    units = np.zeros(len(ids), dtype=np.int64)
+    for b in blocks:
+        if b.span == "day":
+            where = [S.day >= b.first, S.day <= b.last, SALES]
+            stmt = select(S.product_id, S.units_sold).where(*where)
+        else:
+            where = [U.span == b.span, U.first_day >= b.first, U.first_day <= b.last]
+            stmt = select(U.product_id, U.units_sold).where(*where)
+        pid, sold = int_columns(session, stmt)
+        at, hit = _find(ids, pid)
+        np.add.at(units, at[hit], sold[hit] * b.sign)
+    return units
 
 
 def _out_now(session: Session, period: Period, ids: list[int]) -> set[int]:
@@ -221,13 +215,6 @@ def _plain(session: Session, stmt) -> list[tuple]:
     return session.connection().execute(stmt).cursor.fetchall()
 
 
-def _ints(rows: list[tuple], count: int) -> list[np.ndarray]:
-    """Rows of integers as NumPy columns, read in one pass (np.array on a list of tuples
-    costs twice as much)."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * count)
-    return list(flat.reshape(len(rows), count).T)
-
-
 def _find(ids: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of pids is in the sorted ids, and whether it is there at all."""
     at = np.searchsorted(ids, pids)
@@ -250,19 +237,20 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     listed, the totals of all."""
     rate_first = min(period.first, period.last - timedelta(days=RATE_DAYS - 1))
     window = rate_first < period.first  # the rate's window starts before the period
-    facts = _plain(session, _facts(session, period, rate_first, window))
-    if not facts:
+    ids, price, cost, days_out, *rest = int_columns(session, _hits(period, rate_first, window))
+    if not len(ids):
         return StockOuts(period, rate_first, [])
-    facts.sort()  # by product id (the first column)
-    ids, price, cost, days_out, *rest = _ints(facts, 7 if window else 6)
-    days_window, units, on_books = rest if window else (days_out, *rest)
+    order = np.argsort(ids)  # in product order already on SQLite; not promised elsewhere
+    ids, price, cost, days_out, *rest = (a[order] for a in (ids, price, cost, days_out, *rest))
+    days_window, on_books = rest if window else (days_out, *rest)
+    units = _units(session, Period(rate_first, period.last), ids)
     # Days on the books in the rate window (from the product's first day, when it came in
     # the window) less days out.
     start = np.maximum(on_books, _number(rate_first))
     in_stock = (_number(period.last) + 1 - start) - days_window
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
-    pid, sold, *flags = _ints(_plain(session, _out_sales(period, rate_first)), 3 if window else 2)
+    pid, sold, *flags = int_columns(session, _out_sales(period, rate_first))
     at, hit = _find(ids, pid)
     at, sold = at[hit], sold[hit].astype(np.float64)
     in_period = flags[0][hit] == 1 if window else np.ones(len(at), dtype=bool)
@@ -304,7 +292,7 @@ def _rows(session: Session, period: Period, f: _Figures, order: np.ndarray) -> l
     """The rows in `order`, with their names and whether they are still out (read for these
     products only)."""
     ids = f.ids[order].tolist()
-    names = _names(session, ids)
+    names = product_names(session, ids)
     out_now = _out_now(session, period, ids)
     rates = [None if r != r else r for r in f.rate[order].tolist()]  # NaN: no rate
     return list(
@@ -324,14 +312,6 @@ def _rows(session: Session, period: Period, f: _Figures, order: np.ndarray) -> l
             ),
         )
     )
-
-
-def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
-    found = {}
-    for batch in chunks(ids):
-        stmt = select(Product.id, Product.name, Product.category).where(Product.id.in_(batch))
-        found.update((pid, (name, category)) for pid, name, category in _plain(session, stmt))
-    return found
 
 
 def stockouts_table(found: StockOuts) -> ReportTable:

@@ -92,6 +92,23 @@ def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield batch
 
 
+SCAN_NAMES_AFTER = 5_000  # more ids than this: one pass over the products instead
+
+
+def product_names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(name, category) of each product in ids; "" for no category."""
+    stmt = select(Product.id, Product.name, Product.category)
+    if len(ids) > SCAN_NAMES_AFTER:  # an IN list a chunk at a time costs more
+        wanted = set(ids)
+        rows = session.connection().execute(stmt).all()
+        return {pid: (name, cat or "") for pid, name, cat in rows if pid in wanted}
+    found = {}
+    for batch in chunks(ids):
+        rows = session.connection().execute(stmt.where(Product.id.in_(batch))).all()
+        found.update((pid, (name, cat or "")) for pid, name, cat in rows)
+    return found
+
+
 class ProductInfo(NamedTuple):
     id: int
     name: str
