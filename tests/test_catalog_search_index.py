@@ -22,7 +22,11 @@ from shop_desk.db.migrate import alembic_config
 from shop_desk.db.models import CatalogSource, Supplier
 from shop_desk.progress import run_job
 from tests.helpers.folder_source import add_folder_source
-from tests.helpers.search_index import assert_index_matches_offers, indexed_offers
+from tests.helpers.search_index import (
+    assert_index_matches_offers,
+    indexed_offers,
+    indexed_to,
+)
 
 SUPPLIER = SupplierInfo(code="gz", name="广州批发")
 
@@ -268,3 +272,55 @@ def test_a_restored_shop_searches_the_offers_it_holds(tmp_path):
     assert_index_matches_offers(db)
     assert len(skus(db, "可乐")) == 200 and skus(db, "山泉") == []
     db.dispose()
+
+
+def test_a_catch_up_without_chase_stops_at_the_offers_there_when_it_began(tmp_path, monkeypatch):
+    """A follower polling a sync indexes what was committed when it looked, in whole
+    transactions; offers committed meanwhile wait for its next look (or the sync's own
+    catch-up), which chasing them a few at a time would index in many small segments."""
+    db, _ = synced_shop(tmp_path, offers(10))
+    _add_offers(db, 6, "怡宝")  # six offers not yet indexed
+    monkeypatch.setattr(search_index, "CHUNK_IDS", 2)  # three transactions for them
+    index_rows, landed = search_index._index_rows, []
+
+    def a_sync_commits_meanwhile(conn, rows, args):
+        index_rows(conn, rows, args)
+        if not landed:  # a staging transaction commits during the first chunk
+            landed.append(True)
+            _add_offers(db, 3, "冰露")
+
+    monkeypatch.setattr(search_index, "_index_rows", a_sync_commits_meanwhile)
+    shop = search_index.shop_path(db)
+
+    search_index.update(shop, chase=False)
+    first_look = max_offer_id(db) - 3  # the 冰露 committed meanwhile wait
+    assert indexed_to(db) == first_look and max(indexed_offers(db)) == first_look
+
+    search_index.update(shop, chase=False)  # the next look takes them
+    assert indexed_to(db) == max_offer_id(db)
+    assert_index_matches_offers(db)
+    db.dispose()
+
+
+def test_a_chasing_catch_up_indexes_offers_committed_while_it_runs(tmp_path, monkeypatch):
+    db, _ = synced_shop(tmp_path, offers(10))
+    _add_offers(db, 4, "怡宝")
+    monkeypatch.setattr(search_index, "CHUNK_IDS", 2)
+    index_rows, landed = search_index._index_rows, []
+
+    def a_sync_commits_meanwhile(conn, rows, args):
+        index_rows(conn, rows, args)
+        if not landed:
+            landed.append(True)
+            _add_offers(db, 3, "冰露")
+
+    monkeypatch.setattr(search_index, "_index_rows", a_sync_commits_meanwhile)
+    search_index.update(search_index.shop_path(db))
+    assert indexed_to(db) == max_offer_id(db)
+    assert_index_matches_offers(db)
+    db.dispose()
+
+
+def max_offer_id(db) -> int:
+    with db.session(write=False) as s:
+        return s.scalar(text("SELECT max(id) FROM offers"))

@@ -5,13 +5,11 @@ import gc
 import gzip
 import hashlib
 import json
-import sqlite3
-from contextlib import closing
 
 import pytest
 from sqlalchemy import select, text
 
-from shop_desk.catalog import search_index, sync
+from shop_desk.catalog import bulk, search_index, sync
 from shop_desk.catalog.decode import decode_block
 from shop_desk.catalog.files import BLOCK
 from shop_desk.catalog.manifest import SupplierInfo
@@ -22,7 +20,7 @@ from shop_desk.db.models import OfferPrice
 from shop_desk.errors import InputError
 from shop_desk.progress import run_job
 from tests.helpers.folder_source import add_folder_source
-from tests.helpers.search_index import assert_index_matches_offers
+from tests.helpers.search_index import assert_index_matches_offers, indexed_to
 
 SUPPLIER = SupplierInfo(code="sz", name="深圳日用批发", lead_time_days=3)
 LONG = "加厚耐用家庭装多用途清洁湿巾" * 12  # lines of about 500 bytes: a few thousand fill a block
@@ -107,14 +105,6 @@ def test_a_change_file_of_several_blocks_ends_as_its_last_lines_say(
     assert_index_matches_offers(db)
 
 
-def indexed_to(db) -> int:
-    shop = search_index.shop_path(db)
-    with closing(sqlite3.connect(shop)) as conn:
-        path = search_index.file_for(shop, search_index.generation(conn))
-    with closing(sqlite3.connect(path)) as conn:
-        return search_index.read_meta(conn)["indexed_to"]
-
-
 @pytest.mark.parametrize("beside", [0, sync.INDEX_BESIDE_SWITCH], ids=["before", "beside"])
 def test_the_sync_leaves_the_search_index_caught_up(db, feed, source_id, monkeypatch, beside):
     if not db.is_sqlite:
@@ -172,3 +162,41 @@ def test_a_cancel_during_the_catch_up_beside_the_switch_keeps_the_switch(db, fee
     with sync.indexing_beside(db, cancel):  # no Cancelled: the body (the switch) is done
         switched.append(True)
     assert switched == [True]
+
+
+def test_a_change_file_is_indexed_while_it_is_staged(db, feed, source_id, monkeypatch):
+    """The follower looks for the rows each staging transaction committed, without chasing
+    them, while the one staging call runs; the sync's own catch-up takes the rest."""
+
+    if not db.is_sqlite:
+        pytest.skip("the search index file is SQLite's")
+    publish([rec(f"A{i}") for i in range(50)], SUPPLIER, feed)
+    run_job(sync_source(db, source_id))
+    publish([rec(f"A{i}", 5100) for i in range(3000)], SUPPLIER, feed)
+    monkeypatch.setattr(search_index, "POLL_S", 0.001)
+    monkeypatch.setattr(bulk, "TRANSACTION_BUDGET", 0.001)  # many commits to look at
+    staging, looks = [], []
+    stage, update = bulk.stage, search_index.update
+
+    def watched_stage(*args, **kwargs):
+        staging.append(True)
+        try:
+            return stage(*args, **kwargs)
+        finally:
+            staging.clear()
+
+    def watched_update(shop, **kwargs):
+        looks.append((bool(staging), kwargs.get("chase", True)))
+        return update(shop, **kwargs)
+
+    monkeypatch.setattr(bulk, "stage", watched_stage)
+    monkeypatch.setattr(search_index, "update", watched_update)
+
+    run_job(sync_source(db, source_id))
+
+    assert (True, False) in looks  # a look during staging, not chasing
+    with db.session(write=False) as s:
+        newest = s.scalar(text("SELECT max(id) FROM offers"))
+    assert indexed_to(db) == newest
+    assert current(db) == {f"A{i}": 5100 for i in range(3000)}
+    assert_index_matches_offers(db)

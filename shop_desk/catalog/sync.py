@@ -313,6 +313,8 @@ def _stage_sqlite(
         for pairs in batches:
             if cancel.is_set():
                 raise Cancelled
+            if not snapshot:  # staged in one call: the follower looks for itself (once
+                follower.poll()  # decoded: looking sooner only takes the decoder's CPU)
             result = bulk.stage(
                 writer, supplier_id, sequence, apply.group_rows(pairs), today, fresh=fresh
             )

@@ -28,6 +28,15 @@ def indexed_offers(db) -> dict[int, str]:
         return indexed
 
 
+def indexed_to(db) -> int:
+    """The current index file's `indexed_to`: offers up to this id are indexed."""
+    shop = search_index.shop_path(db)
+    with closing(sqlite3.connect(shop)) as conn:
+        path = search_index.file_for(shop, search_index.generation(conn))
+    with closing(sqlite3.connect(path)) as conn:
+        return search_index.read_meta(conn)["indexed_to"]
+
+
 def assert_index_matches_offers(db) -> None:
     """Once brought up to date, the index holds every offer row exactly as it is."""
     if not db.is_sqlite:
