@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
+import pytest
+
 from shop_desk.db import checkpoint
 from shop_desk.db.engine import open_database
 from shop_desk.inventory.counter import Cart, checkout
@@ -68,6 +70,55 @@ def test_a_long_burst_is_checkpointed_without_a_pause(tmp_path, monkeypatch):
         while db.checkpointer.checkpoints == before and time.monotonic() < deadline:
             sell(db, product, 5)  # never idle for IDLE_S
         assert db.checkpointer.checkpoints > before
+    finally:
+        db.dispose()
+
+
+class _Peer:
+    """A bulk writer in another process, as db.turns.Turns stands for a child sync."""
+
+    writers_waiting = 0
+
+    def wait_idle(self, deadline: float) -> None:
+        return None
+
+
+def _wait_for_checkpoint(db, before: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while db.checkpointer.checkpoints == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return db.checkpointer.checkpoints > before
+
+
+@pytest.mark.parametrize("where", ["this process", "a child process"])
+def test_the_pauses_are_left_to_a_sync_while_it_runs(tmp_path, monkeypatch, where):
+    """A sync copies its own log back (catalog/bulk.py); the window's checkpoint would copy
+    the sync's pages too and make the next sale wait for their fsync."""
+    from shop_desk.catalog.bulk import BulkWriter
+
+    monkeypatch.setattr(checkpoint, "IDLE_S", 0.2)
+    monkeypatch.setattr(checkpoint, "POLL_S", 0.05)
+    db = open_database(folder=tmp_path, idle_checkpoints=True)
+    try:
+        product = stocked_product(db)
+        assert _wait_for_checkpoint(db, db.checkpointer.checkpoints, 5)
+        peer = _Peer()
+        if where == "this process":
+            writer = BulkWriter(db)  # open: a sync under way, between its transactions
+        else:
+            db.gate.attach(peer)
+        assert db.gate.bulk_under_way
+        before = db.checkpointer.checkpoints
+        sell(db, product, 3)
+        assert not _wait_for_checkpoint(db, before, 1.0)  # paused many times over: stood aside
+        if where == "this process":
+            writer.__exit__(None, None, None)
+        else:
+            db.gate.detach(peer)
+        assert not db.gate.bulk_under_way
+        assert _wait_for_checkpoint(db, before, 5)  # the sales' log is copied back after
+        log_frames, copied = wal_frames_left(database_path(tmp_path))
+        assert copied == log_frames
     finally:
         db.dispose()
 

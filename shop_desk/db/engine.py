@@ -95,6 +95,22 @@ class WriteGate:
         # Bulk writers in other processes (a sync run in a child process: db.turns.Turns):
         # told how many writes wait here, and waited for like the bulk transactions above.
         self._peers: list = []
+        self._jobs = 0  # bulk writers open in this process, between their transactions too
+
+    @property
+    def bulk_under_way(self) -> bool:
+        """A bulk job (a catalog sync, its tidying) is under way, here or in a peer process:
+        it copies its write-ahead log back itself (catalog/bulk.py), so the window's idle
+        checkpoints stand aside (db/checkpoint.py)."""
+        return self._jobs > 0 or bool(self._peers)
+
+    def job_started(self) -> None:
+        with self._cond:
+            self._jobs += 1
+
+    def job_ended(self) -> None:
+        with self._cond:
+            self._jobs -= 1
 
     @property
     def wanted(self) -> bool:
@@ -178,7 +194,10 @@ class Database:
         if idle_checkpoints:
             from shop_desk.db.checkpoint import IdleCheckpointer
 
-            self.checkpointer = IdleCheckpointer(self.engine.url.database)
+            gate = self.gate
+            self.checkpointer = IdleCheckpointer(
+                self.engine.url.database, stand_aside=lambda: gate.bulk_under_way
+            )
 
     @property
     def is_sqlite(self) -> bool:
