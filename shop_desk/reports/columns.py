@@ -56,21 +56,25 @@ def int_columns(session: Session, stmt: Select) -> list[np.ndarray]:
 def ints_from_json(text: str | None) -> np.ndarray:
     """A JSON array of integers ("[1,2]" or "[1, 2]"; None: PostgreSQL's json_agg of no
     rows) as an int64 array."""
-    if not text:
+    inner = text.strip()[1:-1].strip() if text else ""
+    if not inner:
         return np.zeros(0, dtype=np.int64)
     # fromstring stops at the first value it cannot read (a float, a null) with only a
     # warning: made an error here, and the values counted to be sure every one was read.
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         try:
-            values = np.fromstring(text.strip()[1:-1], dtype=np.int64, sep=",")
+            values = np.fromstring(inner, dtype=np.int64, sep=",")
         except (ValueError, DeprecationWarning):
             values = None
-    if values is None or len(values) != _count(text):
+    if values is None or len(values) != inner.count(",") + 1:
         raise ValueError("int_columns: a value that is not an integer")
     return values
 
 
-def _count(text: str) -> int:
-    inner = text.strip()[1:-1].strip()
-    return inner.count(",") + 1 if inner else 0
+def find_sorted(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `wanted` is in the sorted `ids`, and whether it is there at all."""
+    at = np.searchsorted(ids, wanted)
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == wanted[hit]
+    return at, hit

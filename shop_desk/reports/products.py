@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product
 from shop_desk.i18n import tr
-from shop_desk.reports.columns import ints_from_json, json_ints
+from shop_desk.reports.columns import find_sorted, ints_from_json, json_ints
 from shop_desk.reports.figures import Figures, total, uncosted_note
 from shop_desk.reports.periods import Period
 from shop_desk.reports.spans import Block, ProductSums, decompose, last_sale_day, summed
@@ -311,10 +311,7 @@ def _categories_of(session: Session, sums: ProductSums) -> list[CategoryFigures]
     stmt = select(Product.category, json_ints(Product.id)).group_by(Product.category)
     merged: dict[str, list] = {}
     for category, members in session.connection().execute(stmt).all():
-        ids = ints_from_json(members)
-        at = np.searchsorted(sums.ids, ids)
-        hit = at < len(sums.ids)
-        hit[hit] = sums.ids[at[hit]] == ids[hit]
+        at, hit = find_sorted(sums.ids, ints_from_json(members))
         at = at[hit]
         if not len(at):
             continue

@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
 from shop_desk.i18n import tr
-from shop_desk.reports.columns import int_columns
+from shop_desk.reports.columns import find_sorted, int_columns
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
 from shop_desk.reports.spans import Block
@@ -180,7 +180,7 @@ def _units(session: Session, window: Period, ids: np.ndarray) -> np.ndarray:
             where = [U.span == b.span, U.first_day >= b.first, U.first_day <= b.last]
             stmt = select(U.product_id, U.units_sold).where(*where)
         pid, sold = int_columns(session, stmt)
-        at, hit = _find(ids, pid)
+        at, hit = find_sorted(ids, pid)
         np.add.at(units, at[hit], sold[hit] * b.sign)
     return units
 
@@ -215,14 +215,6 @@ def _plain(session: Session, stmt) -> list[tuple]:
     return session.connection().execute(stmt).cursor.fetchall()
 
 
-def _find(ids: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of pids is in the sorted ids, and whether it is there at all."""
-    at = np.searchsorted(ids, pids)
-    hit = at < len(ids)
-    hit[hit] = ids[at[hit]] == pids[hit]
-    return at, hit
-
-
 _EPOCH = date(1970, 1, 1)
 EPOCH = literal(_EPOCH, Date)
 
@@ -251,7 +243,7 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
     pid, sold, *flags = int_columns(session, _out_sales(period, rate_first))
-    at, hit = _find(ids, pid)
+    at, hit = find_sorted(ids, pid)
     at, sold = at[hit], sold[hit].astype(np.float64)
     in_period = flags[0][hit] == 1 if window else np.ones(len(at), dtype=bool)
     sold_out = np.bincount(at, weights=sold, minlength=len(ids))
