@@ -1,7 +1,9 @@
 """Shared helpers for the benchmark scripts: paths, machine info, percentiles, JSON output.
 
 The scripts run from a checkout (`python benchmarks/bench_search.py`); the repository root is
-put on sys.path so `shop_desk` imports without installing the package.
+put on sys.path so `shop_desk` imports without installing the package. A script that runs
+another version of the code (compare_reports.py) names its folder in SHOP_DESK_BENCH_CODE:
+the repository's own would otherwise come first and hide it.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ REPO = BENCH_DIR.parent
 OUT = BENCH_DIR / "out"
 DATA = BENCH_DIR / "data"
 
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+CODE = os.environ.get("SHOP_DESK_BENCH_CODE", str(REPO))
+if CODE not in sys.path:
+    sys.path.insert(0, CODE)
 
 
 def machine_info() -> dict:

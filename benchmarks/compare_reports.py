@@ -1,15 +1,20 @@
 """Reports: the same figures from two versions of the code, row by row, on the big shop.
 
-    python benchmarks/compare_reports.py --against REF [--products N --moves N]
+    python benchmarks/compare_reports.py --against REF [--against-folder SHOP]
+        [--products N --moves N]
 
 Runs every report over many periods (ends at the shop's last day and earlier, short and
 long, month-aligned and not, starting before the shop's first day), ranks and limits, with
 this checkout and with the shop_desk package of git REF (exported to a temporary folder),
 each in its own process on the same file (the cached big shop at this checkout's schema;
 the other version opens it without migrating: a newer schema only adds to it), and
-compares their tables: rows, totals and notes. Floats (rates, lost units, margins) are
-compared to 1e-9 relative: NumPy and SQLite may add them in another order. Prints JSON: the
-cases compared and the first differences found; exit status 1 when any.
+compares their tables: rows, totals and notes. When this schema changed what the other
+version reads (0015: the runs' days became day numbers), give it the older cached shop with
+--against-folder (the builder keeps it: this one was made from a copy of it). Floats
+(rates, lost units, margins) are compared to 1e-9 relative: NumPy and SQLite may add them
+in another order. Prints JSON: the cases compared and the first differences found; exit
+status 1 when any. Each side records which code it ran: two runs of the same code (the
+repository's folder first on sys.path) are refused.
 
     python benchmarks/compare_reports.py --dump FILE --folder SHOP   (one side: used above)
 """
@@ -85,6 +90,9 @@ def cases(end: date, first_day: date) -> list[tuple[str, str, ReportParams]]:
     return out
 
 
+TRANSLATIONS = "resources/translations"  # the other version's, for its own Chinese text
+
+
 def dump(path: Path, folder: Path) -> None:
     db = open_database(folder=folder, migrate=False)
     with db.read() as session:
@@ -94,7 +102,10 @@ def dump(path: Path, folder: Path) -> None:
             .exec_driver_sql("SELECT min(day), max(day) FROM daily_summary")
             .one()
         )
-    tables = {}
+    import shop_desk
+
+    # Which code made these tables: the comparison refuses two runs of the same code.
+    tables: dict = {"code": str(Path(shop_desk.__file__).resolve().parent)}
     for key, name, params in cases(end, first):
         with db.read() as session:
             table = run_report(session, name, params)
@@ -132,7 +143,7 @@ def compare(old: dict, new: dict) -> list[dict]:
 
 
 def _side(pythonpath: Path, out: Path, folder: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    env = {**os.environ, "SHOP_DESK_BENCH_CODE": str(pythonpath)}
     command = [sys.executable, __file__, "--dump", str(out), "--folder", str(folder)]
     subprocess.run(command, env=env, check=True)
 
@@ -142,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", default="HEAD", help="git ref of the other version")
     parser.add_argument("--dump", type=Path, help="write this version's tables here")
     parser.add_argument("--folder", type=Path, help="the shop's folder (with --dump)")
+    parser.add_argument("--against-folder", type=Path, help="the other version's shop folder")
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--moves", type=int, default=2_000_000)
     args = parser.parse_args(argv)
@@ -155,15 +167,18 @@ def main(argv: list[str] | None = None) -> int:
         old_code = Path(tmp) / "old"
         old_code.mkdir()
         archive = subprocess.run(
-            ["git", "-C", str(REPO), "archive", args.against, "shop_desk"],
+            ["git", "-C", str(REPO), "archive", args.against, "shop_desk", TRANSLATIONS],
             check=True,
             capture_output=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(old_code)], input=archive, check=True)
-        _side(old_code, Path(tmp) / "old.json", folder)
+        _side(old_code, Path(tmp) / "old.json", args.against_folder or folder)
         _side(REPO, Path(tmp) / "new.json", folder)
         old = json.loads((Path(tmp) / "old.json").read_text(encoding="utf-8"))
         new = json.loads((Path(tmp) / "new.json").read_text(encoding="utf-8"))
+    codes = old.pop("code"), new.pop("code")
+    if codes[0] == codes[1] or not codes[0].startswith(str(old_code.resolve())):
+        raise SystemExit(f"compare_reports: both sides ran the same code ({codes})")
     differences = compare(old, new)
     emit(
         {
