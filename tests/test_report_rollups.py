@@ -207,6 +207,39 @@ def test_migration_fills_rollups_and_runs_from_existing_shops(shop):
         assert check_database(s).ok
 
 
+def test_runs_days_become_day_numbers(shop):
+    """Migration 0015 turns a shop's runs' days (dates until 0014) into day numbers, and
+    back on a downgrade; the runs read through the model are the same days."""
+    from alembic import command
+
+    from shop_desk.db.day_numbers import day_number
+    from shop_desk.db.migrate import alembic_config
+
+    raw = "SELECT first_day, end_day, since FROM stockout_runs ORDER BY product_id, first_day"
+    with shop.db.session() as s:  # a run still open besides the fixture's ended ones
+        s.add(StockoutRun(product_id=shop.gum, first_day=T - D(2), days=None, since=T - D(60)))
+    with shop.db.read() as s:
+        kept = _runs(s, since=True)
+    assert any(end is None for _, _, end, _ in kept) and any(end for _, _, end, _ in kept)
+    numbers = [
+        (day_number(first), end and day_number(end), day_number(since))
+        for _, first, end, since in kept
+    ]
+    with shop.db.engine.begin() as conn:
+        assert [tuple(r) for r in conn.exec_driver_sql(raw)] == numbers
+        command.downgrade(alembic_config(conn), "0014_report_rollups")
+        as_dates = [tuple(r) for r in conn.exec_driver_sql(raw)]
+    # SQLite's driver gives the dates as ISO text, PostgreSQL's as dates.
+    assert [tuple(d and str(d) for d in r) for r in as_dates] == [
+        (str(first), end and str(end), str(since)) for _, first, end, since in kept
+    ]
+    assert shop.db.migrate() is True
+    with shop.db.engine.connect() as conn:
+        assert [tuple(r) for r in conn.exec_driver_sql(raw)] == numbers
+    with shop.db.read() as s:
+        assert _runs(s, since=True) == kept
+
+
 @pytest.mark.parametrize(
     ("first", "last"),
     [

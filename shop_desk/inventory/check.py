@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from shop_desk.db.day_numbers import day_number, from_day_number
 from shop_desk.inventory.ledger import LotState, consume_lots, incoming_lot_qty, summary_delta
 from shop_desk.inventory.sales_rollups import SPANS, span_start
 from shop_desk.inventory.stockout_runs import runs_from_days
@@ -358,16 +359,27 @@ def _compare_runs(
     product_id: int, state: _Replay, since, stored: list, report: CheckReport, fixes: _Fixes
 ) -> None:
     """The product's stock-out runs: from its replayed days (closing on hand <= 0), each
-    with the product's first day on the books."""
-    days = runs_from_days([(day, row[3] <= 0) for day, row in sorted(state.days.items())])
-    want = [(*run, since) for run in days]
+    with the product's first day on the books; days as day numbers, as stored."""
+    closed = [(day_number(day), row[3] <= 0) for day, row in sorted(state.days.items())]
+    want = [(*run, day_number(since)) for run in runs_from_days(closed)]
     have = [tuple(row[1:]) for row in stored]
     if have != want:
-        report.problems.append(f"stock-out runs {product_id}: {have}, ledger says {want}")
+        report.problems.append(
+            f"stock-out runs {product_id}: {_run_days(have)}, ledger says {_run_days(want)}"
+        )
         fixes.runs_of.append({"pid": product_id})
         fixes.runs += [
             {"pid": product_id, "first": f, "end": e, "days": n, "since": s} for f, e, n, s in want
         ]
+
+
+def _run_days(runs: list[tuple]) -> list[tuple]:
+    """Runs with their days as dates, for a person to read."""
+    return [(_iso(first), _iso(end), days, _iso(since)) for first, end, days, since in runs]
+
+
+def _iso(number: int | None) -> str | None:
+    return None if number is None else from_day_number(number).isoformat()
 
 
 def _compare_totals(conn: Connection, shop_days: dict, report: CheckReport, fixes: _Fixes) -> None:

@@ -18,38 +18,41 @@ replays them from the ledger.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from functools import cache
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from shop_desk.db.day_numbers import SQL_NUMBER
+
 # The ledger days where the stock state changes (the first day, then each day whose state
 # differs from the day before), and of those the ones that start a run, each ended by the
-# next change. Plain SQL (window functions: SQLite 3.25+, PostgreSQL): the migration and
-# the benchmark builder run it too. {where} narrows the products.
+# next change. Days are written as day numbers (db/day_numbers.py). Plain SQL (window
+# functions: SQLite 3.25+, PostgreSQL): the benchmark builder runs it too. {where} narrows
+# the products.
 _RUNS = (
-    "SELECT product_id, day, next_change, {days}, (SELECT min(d.day) FROM daily_summary AS d"
-    " WHERE d.product_id = changes.product_id) FROM ("
-    " SELECT product_id, day, out_of_stock,"
-    "  LEAD(day) OVER (PARTITION BY product_id ORDER BY day) AS next_change FROM ("
-    "   SELECT product_id, day, out_of_stock,"
+    "SELECT product_id, n, next_change, next_change - n, (SELECT {since} FROM daily_summary"
+    " AS d WHERE d.product_id = changes.product_id) FROM ("
+    " SELECT product_id, n, out_of_stock,"
+    "  LEAD(n) OVER (PARTITION BY product_id ORDER BY n) AS next_change FROM ("
+    "   SELECT product_id, {number} AS n, out_of_stock,"
     "    LAG(out_of_stock) OVER (PARTITION BY product_id ORDER BY day) AS day_before"
     "   FROM daily_summary WHERE NOT imported{where}"
     "  ) AS days WHERE day_before IS NULL OR day_before <> out_of_stock"
     ") AS changes WHERE out_of_stock"
 )
-_DAYS = {  # a run's length: from its first day to the day it ended
-    "sqlite": "CAST(julianday(next_change) - julianday(day) AS INTEGER)",
-    "postgresql": "(next_change - day)",
-}
 _INSERT = "INSERT INTO stockout_runs (product_id, first_day, end_day, days, since) "
 DELETE_ALL = "DELETE FROM stockout_runs"
 
 
+def _runs_sql(dialect: str, where: str) -> str:
+    number = SQL_NUMBER[dialect]
+    return _RUNS.format(since=number.format("min(d.day)"), number=number.format("day"), where=where)
+
+
 def fill_all_sql(dialect: str) -> str:
     """Every product's runs from the daily summary (into an empty table)."""
-    return _INSERT + _RUNS.format(days=_DAYS[dialect], where="")
+    return _INSERT + _runs_sql(dialect, "")
 
 
 _DELETE_PRODUCTS = text("DELETE FROM stockout_runs WHERE product_id IN :ids").bindparams(
@@ -59,7 +62,7 @@ _DELETE_PRODUCTS = text("DELETE FROM stockout_runs WHERE product_id IN :ids").bi
 
 @cache
 def _fill_products(dialect: str):
-    sql = _INSERT + _RUNS.format(days=_DAYS[dialect], where=" AND product_id IN :ids")
+    sql = _INSERT + _runs_sql(dialect, " AND product_id IN :ids")
     return text(sql).bindparams(bindparam("ids", expanding=True))
 
 
@@ -100,10 +103,10 @@ def keep_runs(conn: Connection, crossed: set[int], from_zero: set[int]) -> None:
     rewrite_runs(conn, crossed)
 
 
-def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
-    """(first_day, end_day, days) runs from (day, out of stock) in day order (`shop-desk
-    check`); days as the driver gives them (ISO text on SQLite, dates on PostgreSQL)."""
-    runs: list[tuple] = []
+def runs_from_days(days: Sequence[tuple[int, bool]]) -> list[tuple]:
+    """(first_day, end_day, days) runs from (day number, out of stock) in day order
+    (`shop-desk check`)."""
+    runs: list[list] = []
     state = None
     for day, out in days:
         if out == state:
@@ -113,12 +116,4 @@ def runs_from_days(days: Sequence[tuple]) -> list[tuple]:
         elif runs and state:
             runs[-1][1] = day
         state = out
-    return [(first, end, _length(first, end)) for first, end in runs]
-
-
-def _length(first, end) -> int | None:
-    if end is None:
-        return None
-    if isinstance(first, str):
-        first, end = date.fromisoformat(first), date.fromisoformat(end)
-    return (end - first).days
+    return [(first, end, None if end is None else end - first) for first, end in runs]

@@ -15,8 +15,9 @@ estimate, not a booking:
   (or past zero).
 - lost sales at today's retail price; lost gross profit at today's price less the unit cost.
 
-The products hit come from their runs grouped by product, with the price, the cost and the
-first day on the books (the product keeps it: inventory/product_days.py) (_hits); their
+The products hit come from their runs grouped by product (their days are day numbers,
+migration 0015), with the first day on the books each run keeps, the price and the cost
+(_hits); their
 units in the rate window from every product's rollup rows for a long window (spans.py) and
 the days at the ends, summed with NumPy (_units: a year's rows read whole cost far less
 than looking each product up, or than SQL sorting them to group them); beside it, what sold
@@ -39,23 +40,25 @@ from typing import NamedTuple
 import numpy as np
 from sqlalchemy import (
     ColumnElement,
-    Date,
+    Integer,
     and_,
     case,
     func,
     literal,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
 
+from shop_desk.db.day_numbers import day_number
 from shop_desk.db.models import DailySummary, Product, SalesRollup, StockoutRun
 from shop_desk.i18n import tr
 from shop_desk.reports.columns import find_sorted, int_columns
 from shop_desk.reports.periods import Period
 from shop_desk.reports.products import category_name, rollup_blocks
 from shop_desk.reports.spans import Block
-from shop_desk.reports.sql_days import days_between, greatest, least
+from shop_desk.reports.sql_days import greatest, least
 from shop_desk.reports.summary import SALES, STOCKOUT_SALES, chunks, product_names
 from shop_desk.reports.table import Kind, ReportColumn, ReportTable
 
@@ -91,35 +94,37 @@ class StockOuts:
 
 SCAN_RUNS_AFTER_DAYS = 180  # a longer window reads every run (see _run_rows)
 
+# The runs' days are day numbers (migration 0015): compared and subtracted as integers.
+run_first, run_end, run_since = (type_coerce(c, Integer) for c in (R.first_day, R.end_day, R.since))
+
 
 def _run_rows(period: Period, rate_first: date, window: bool) -> list:
-    """The runs overlapping the rate window, a row each: (pid, days out in the period[, days
-    out in the rate window when `window`]). An archived product's open run is left out
-    (_overlapping).
+    """The runs overlapping the rate window, a row each: (pid, the product's first day on
+    the books, days out in the period[, days out in the rate window when `window`]). An
+    archived product's open run is left out (_overlapping).
 
     A short window reads its runs from ix_stockout_runs_end (those ended in it, and those
     still open); a long one holds most runs, read faster in the table's own order (SQLite's
     OR of two index ranges costs more than the whole table)."""
-    after = period.last + timedelta(days=1)
+    after, last = day_number(period.last) + 1, day_number(period.last)
 
     def row(end) -> list:
         # Most runs lie inside: their stored length (an open one has none); the rest are
-        # cut by day arithmetic.
+        # cut.
         def days_out(first: date):
-            cut = days_between(least(end, after), greatest(R.first_day, first))
-            inside = (R.first_day >= first) & (R.end_day <= after)
+            first = day_number(first)
+            cut = least(end, after) - greatest(run_first, first)
+            inside = (first <= run_first) & (after >= run_end)
             return case((inside, R.days), else_=greatest(cut, 0))
 
         days = [days_out(period.first)] + ([days_out(rate_first)] if window else [])
-        return _labelled(R.product_id, *days)
+        return _labelled(R.product_id, run_since, *days)
 
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
-        return [
-            select(*row(func.coalesce(R.end_day, after))).where(_overlapping(period, rate_first))
-        ]
-    started, active = R.first_day <= period.last, _active()
-    closed = select(*row(R.end_day)).where(started, R.end_day > rate_first)
-    still = select(*row(literal(after, Date))).where(started, R.end_day.is_(None), active)
+        return [select(*row(func.coalesce(run_end, after))).where(_overlapping(period, rate_first))]
+    started, active = last >= run_first, _active()
+    closed = select(*row(run_end)).where(started, day_number(rate_first) < run_end)
+    still = select(*row(literal(after))).where(started, run_end.is_(None), active)
     return [closed, still]
 
 
@@ -130,12 +135,13 @@ def _active():
 def _overlapping(period: Period, rate_first: date):
     """Runs overlapping the rate window, an archived product's open run left out (written
     without an OR of end_day ranges: SQLite would read two index ranges)."""
-    end = func.coalesce(R.end_day, period.last + timedelta(days=1))
-    return and_(R.first_day <= period.last, end > rate_first, R.end_day.is_not(None) | _active())
+    end = func.coalesce(run_end, day_number(period.last) + 1)
+    started = day_number(period.last) >= run_first
+    return and_(started, end > day_number(rate_first), run_end.is_not(None) | _active())
 
 
 def _labelled(*columns) -> list:
-    names = ("pid", "days_out", "days_window")
+    names = ("pid", "since", "days_out", "days_window")
     return [c.label(n) for c, n in zip(columns, names, strict=False)]
 
 
@@ -158,9 +164,10 @@ def _hits(period: Period, rate_first: date, window: bool):
     arms = _run_rows(period, rate_first, window)
     rows = (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("rows")
     days = [func.sum(rows.c.days_out)] + ([func.sum(rows.c.days_window)] if window else [])
-    hits = select(rows.c.pid, *days).group_by(rows.c.pid).having(days[0] > 0).subquery("hits")
-    pid, *days = hits.c
-    on_books = days_between(func.coalesce(Product.first_day, rate_first), EPOCH)
+    since = func.max(rows.c.since)  # a product's runs all have the same
+    grouped = select(rows.c.pid, *days, since).group_by(rows.c.pid).having(days[0] > 0)
+    hits = grouped.subquery("hits")
+    pid, *days, on_books = hits.c
     columns = [pid, Product.retail_price_fen, _unit_cost(Product), *days, on_books]
     return select(*columns).join_from(hits, Product, Product.id == pid)
 
@@ -189,13 +196,13 @@ def _out_now(session: Session, period: Period, ids: list[int]) -> set[int]:
     """Of these products, those still out at the period's end (a run open or ended after
     it); an archived product's open run does not count."""
     found: set[int] = set()
-    after_last = func.coalesce(R.end_day, period.last + timedelta(days=1)) > period.last
+    last = day_number(period.last)
     for batch in chunks(ids):
         stmt = select(R.product_id).where(
             R.product_id.in_(batch),
-            R.first_day <= period.last,
-            after_last,
-            R.end_day.is_not(None) | _active(),
+            run_first <= last,
+            func.coalesce(run_end, last + 1) > last,
+            run_end.is_not(None) | _active(),
         )
         found.update(pid for (pid,) in _plain(session, stmt.distinct()))
     return found
@@ -215,15 +222,6 @@ def _plain(session: Session, stmt) -> list[tuple]:
     return session.connection().execute(stmt).cursor.fetchall()
 
 
-_EPOCH = date(1970, 1, 1)
-EPOCH = literal(_EPOCH, Date)
-
-
-def _number(day: date) -> int:
-    """Days since 1970, as days_between(day, EPOCH) in SQL."""
-    return (day - _EPOCH).days
-
-
 def stockouts(session: Session, period: Period, limit: int | None = None) -> StockOuts:
     """Every product that ran out in the period, most lost sales first: the `limit` first
     listed, the totals of all."""
@@ -238,8 +236,8 @@ def stockouts(session: Session, period: Period, limit: int | None = None) -> Sto
     units = _units(session, Period(rate_first, period.last), ids)
     # Days on the books in the rate window (from the product's first day, when it came in
     # the window) less days out.
-    start = np.maximum(on_books, _number(rate_first))
-    in_stock = (_number(period.last) + 1 - start) - days_window
+    start = np.maximum(on_books, day_number(rate_first))
+    in_stock = (day_number(period.last) + 1 - start) - days_window
     # Sales on the days out: taken from the rate's units, and each day's at most the rate
     # from what such a day loses (it sold that much before running out, or past zero).
     pid, sold, *flags = int_columns(session, _out_sales(period, rate_first))
