@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 from alembic import command
 from sqlalchemy import func, select, text
@@ -12,7 +13,7 @@ from sqlalchemy import func, select, text
 from shop_desk.catalog import apply, search_index
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
-from shop_desk.catalog.sync import sync_source
+from shop_desk.catalog.sync import sync_source, tidy
 from shop_desk.db.engine import open_database
 from shop_desk.db.migrate import alembic_config
 from shop_desk.db.models import ProductOfferLink
@@ -181,4 +182,45 @@ def test_an_index_file_of_the_older_format_is_rebuilt_with_gtins(tmp_path):
     assert current_file(db) != path and not path.exists()
     assert_index_matches_offers(db)
     assert skus(db, gtin(5)) == ["S00025"]
+    db.dispose()
+
+
+def gtin_rows(db) -> dict[str, int]:
+    """How many GTINs each of the index file's two tables holds."""
+    with closing(sqlite3.connect(current_file(db))) as conn:
+        return {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in search_index.GTIN_TABLES
+        }
+
+
+def test_a_small_catch_up_keeps_its_gtins_apart_until_compacted(tmp_path, monkeypatch):
+    """A sync's small catch-up writes its GTINs to gtins_recent; searches and the auto-link
+    read both tables in GTIN order; compact() moves them over once there are enough; a large
+    catch-up writes gtins directly."""
+    monkeypatch.setattr(search_index, "RECENT_SPAN", 250)
+    records = offers(300)
+    db, _ = synced_shop(tmp_path, records)  # 300 offers: more than RECENT_SPAN
+    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 0}
+    # A change file: the offers 100-199 renamed (new rows), one new offer.
+    changed = [replace(r, name=f"{r.name} 新") for r in records[100:200]]
+    extra = OfferRecord(sku="NEW", name="芬达", pack_size=12, tiers=((1, 3000),), gtin=gtin(500))
+    publish([*records[:100], *changed, *records[200:], extra], SUPPLIER, tmp_path / "feed")
+    new_product = product_with_barcode(db, gtin(500))
+    changed_product = product_with_barcode(db, gtin(150))
+    assert run_job(sync_source(db, 1)).links == 2  # found in gtins_recent
+    assert {(new_product, "NEW", 12), (changed_product, "S00150", 12)} <= links(db)
+    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 101}
+    # 0-99 and 200-299 from gtins, 100-199 and 500 from gtins_recent: in GTIN order
+    in_order = [f"S{300 - i:05d}" for i in range(300)] + ["NEW"]
+    assert skus(db, "690123000") == in_order
+    tidy(db, 1)  # the 100 rows replaced leave gtins; too few recent ones to compact
+    assert gtin_rows(db) == {"gtins": 200, "gtins_recent": 101}
+    shop = search_index.shop_path(db)
+    assert search_index.compact(shop, least=102) == 0
+    assert search_index.compact(shop, least=101) == 101
+    assert gtin_rows(db) == {"gtins": 301, "gtins_recent": 0}
+    assert skus(db, "690123000") == in_order
+    assert skus(db, "6901230001") == in_order[100:200]
+    assert_index_matches_offers(db)
     db.dispose()

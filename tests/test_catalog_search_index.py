@@ -283,8 +283,8 @@ def test_a_catch_up_without_chase_stops_at_the_offers_there_when_it_began(tmp_pa
     monkeypatch.setattr(search_index, "CHUNK_IDS", 2)  # three transactions for them
     index_rows, landed = search_index._index_rows, []
 
-    def a_sync_commits_meanwhile(conn, rows, args):
-        index_rows(conn, rows, args)
+    def a_sync_commits_meanwhile(conn, rows, args, recent):
+        index_rows(conn, rows, args, recent)
         if not landed:  # a staging transaction commits during the first chunk
             landed.append(True)
             _add_offers(db, 3, "冰露")
@@ -308,8 +308,8 @@ def test_a_chasing_catch_up_indexes_offers_committed_while_it_runs(tmp_path, mon
     monkeypatch.setattr(search_index, "CHUNK_IDS", 2)
     index_rows, landed = search_index._index_rows, []
 
-    def a_sync_commits_meanwhile(conn, rows, args):
-        index_rows(conn, rows, args)
+    def a_sync_commits_meanwhile(conn, rows, args, recent):
+        index_rows(conn, rows, args, recent)
         if not landed:
             landed.append(True)
             _add_offers(db, 3, "冰露")

@@ -179,9 +179,12 @@ def with_gtins(session: Session, codes: list[str], supplier_id: int) -> list:
             ids = [
                 r[0]
                 for r in index.conn.execute(
-                    "SELECT id FROM gtins WHERE gtin IN (SELECT value FROM json_each(?)) "
-                    "AND id <= ?",
-                    (params["codes"], index.indexed_to),
+                    " UNION ALL ".join(
+                        f"SELECT id FROM {table} WHERE gtin IN (SELECT value FROM json_each(?)) "
+                        "AND id <= ?"
+                        for table in search_index.GTIN_TABLES
+                    ),
+                    (params["codes"], index.indexed_to) * 2,
                 )
             ]
         except sqlite3.DatabaseError as exc:
@@ -307,15 +310,24 @@ def _words(fts: str) -> Chunks:
     return chunks
 
 
+# Both GTIN tables in GTIN order: SQLite merges their two index scans (MERGE (UNION ALL)),
+# so a chunk reads no more than it returns.
+_GTIN_RANGE = (
+    " UNION ALL ".join(
+        f"SELECT gtin, id FROM {table} WHERE (gtin, id) > (?, ?) AND gtin < ? AND id <= ?"
+        for table in search_index.GTIN_TABLES
+    )
+    + " ORDER BY 1, 2 LIMIT ?"
+)
+
+
 def _gtins(lo: str, hi: str) -> Chunks:
     """Offers whose GTIN is in [lo, hi), in GTIN order."""
 
     def chunks(index: IndexView) -> Iterator[list[int]]:
         after, chunk = (lo, -1), FIRST_CHUNK
         while found := index.conn.execute(
-            "SELECT gtin, id FROM gtins WHERE (gtin, id) > (?, ?) AND gtin < ? AND id <= ? "
-            "ORDER BY gtin, id LIMIT ?",
-            (*after, hi, index.indexed_to, chunk),
+            _GTIN_RANGE, (*after, hi, index.indexed_to) * 2 + (chunk,)
         ).fetchall():
             yield [row[1] for row in found]
             if len(found) < chunk:

@@ -158,6 +158,7 @@ def tidy(db: Database, source_id: int, *, cancel: threading.Event | None = None)
             writer.checkpoint()  # what the sync left in the WAL
         if update_search_index(db, cancel):
             search_index.forget_logged(db)
+            search_index.compact(search_index.shop_path(db))
         return
     while cancel is None or not cancel.is_set():
         with db.session() as session:

@@ -193,7 +193,10 @@ def _check_offer_search(db, count: int) -> None:
         top = conn.execute("SELECT max(id) FROM offers").fetchone()[0]
     with closing(sqlite3.connect(path)) as conn:
         indexed_to = search_index.read_meta(conn)["indexed_to"]
-        gtins = conn.execute("SELECT count(*) FROM gtins").fetchone()[0]
+        gtins = sum(
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in search_index.GTIN_TABLES
+        )
     check(indexed_to >= top, f"the search index file covers offers up to {indexed_to}, not {top}")
     check(gtins == count, f"the search index file holds {gtins} GTINs, not {count}")
     with db.read() as session:

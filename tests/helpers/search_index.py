@@ -16,13 +16,16 @@ def indexed_offers(db) -> dict[int, str]:
         path = search_index.file_for(shop, search_index.generation(conn))
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')")
+        both = "SELECT id, gtin FROM gtins UNION ALL SELECT id, gtin FROM gtins_recent"
+        twice = conn.execute(f"SELECT id FROM ({both}) GROUP BY id HAVING count(*) > 1")
+        assert not twice.fetchall(), "offers with a GTIN in both tables"
         rows = conn.execute(
             "SELECT f.rowid, f.search_text || '|' || f.name_initials || '|' "
-            "|| coalesce(g.gtin, '') FROM offers_fts f LEFT JOIN gtins g ON g.id = f.rowid"
+            f"|| coalesce(g.gtin, '') FROM offers_fts f LEFT JOIN ({both}) g ON g.id = f.rowid"
         )
         indexed = dict(rows.fetchall())
         orphans = conn.execute(
-            "SELECT id FROM gtins WHERE id NOT IN (SELECT rowid FROM offers_fts)"
+            f"SELECT id FROM ({both}) WHERE id NOT IN (SELECT rowid FROM offers_fts)"
         )
         assert not orphans.fetchall(), "GTINs of offers the index does not hold"
         return indexed
