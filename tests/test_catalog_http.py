@@ -98,6 +98,28 @@ def test_token_is_sent_and_a_wrong_one_is_named(sqlite_db, server, source_id, mo
         assert "secret" not in str(s.execute(text("SELECT * FROM catalog_sources")).all())
 
 
+def test_a_full_sync_reads_the_token_only_when_the_feed_asks(
+    sqlite_db, server, source_id, monkeypatch
+):
+    read, real = [], http_transport.token_for
+    monkeypatch.setattr(http_transport, "token_for", lambda sid: read.append(sid) or real(sid))
+    publish([rec("A1")], SUPPLIER, server.root)
+    assert sync(sqlite_db, source_id).to_sequence == 1
+    assert read == []  # an open feed: the keyring is never asked
+    server.faults.token = "secret"
+    http_transport.set_token(source_id, "secret")
+    publish([rec("A1"), rec("A2")], SUPPLIER, server.root)
+    server.faults.requests.clear()
+    assert sync(sqlite_db, source_id).to_sequence == 2
+    assert read == [source_id]  # once, when the feed first refused
+    # The full client's requests (requests adds "Accept"; the quick check's have none): the
+    # manifest asked without the token, then with it, and every file with it.
+    (first, plain), *signed = [(p, h) for p, h in server.faults.requests if "accept" in h]
+    assert first == "feed.json" and "authorization" not in plain
+    assert signed[0][0] == "feed.json" and any(p.endswith(".gz") for p, _ in signed)
+    assert all(h["authorization"] == "Bearer secret" for _, h in signed)
+
+
 def test_404_says_the_url_is_wrong(sqlite_db, server, source_id):
     with pytest.raises(InputError, match="404"):
         sync(sqlite_db, source_id)
