@@ -17,15 +17,14 @@ estimate, not a booking:
 
 The products hit come from their runs grouped by product (their days are day numbers,
 migration 0015), with the first day on the books each run keeps, the price and the cost
-(_hits); their
-units in the rate window from every product's rollup rows for a long window (spans.py) and
-the days at the ends, summed with NumPy (_units: a year's rows read whole cost far less
-than looking each product up, or than SQL sorting them to group them); beside it, what sold
-on days that closed out in the window (ix_summary_stockout_sales). A year hits tens of
-thousands of products: everything comes back as NumPy columns of integers (columns.py), the
-rates, losses, totals and order are worked out with NumPy, and names and whether each is
-still out are read for the rows listed only (`limit`: the page lists the 500 that lost the
-most; the totals are of all).
+(_hits); their units in the rate window from every product's rollup rows for a long window
+(spans.py) and the days at the ends, summed with NumPy (_units: a year's rows read whole
+cost far less than looking each product up, or than SQL sorting them to group them); beside
+it, what sold on days that closed out in the window (ix_summary_stockout_sales). A year
+hits tens of thousands of products: everything comes back as NumPy columns of integers
+(columns.py), the rates, losses, totals and order are worked out with NumPy, and names and
+whether each is still out are read for the rows listed only (`limit`: the page lists the 500
+that lost the most; the totals are of all).
 
 The reorder forecast (shop_desk/reorder) is not used yet: it did not exist when this was
 written; swap the rate for it when it does.
@@ -110,11 +109,11 @@ def _run_rows(period: Period, rate_first: date, window: bool) -> list:
 
     def row(end) -> list:
         # Most runs lie inside: their stored length (an open one has none); the rest are
-        # cut.
+        # cut at the window's ends.
         def days_out(first: date):
             first = day_number(first)
             cut = least(end, after) - greatest(run_first, first)
-            inside = (first <= run_first) & (after >= run_end)
+            inside = (run_first >= first) & (run_end <= after)
             return case((inside, R.days), else_=greatest(cut, 0))
 
         days = [days_out(period.first)] + ([days_out(rate_first)] if window else [])
@@ -122,8 +121,8 @@ def _run_rows(period: Period, rate_first: date, window: bool) -> list:
 
     if period.last - rate_first > timedelta(days=SCAN_RUNS_AFTER_DAYS):
         return [select(*row(func.coalesce(run_end, after))).where(_overlapping(period, rate_first))]
-    started, active = last >= run_first, _active()
-    closed = select(*row(run_end)).where(started, day_number(rate_first) < run_end)
+    started, active = run_first <= last, _active()
+    closed = select(*row(run_end)).where(started, run_end > day_number(rate_first))
     still = select(*row(literal(after))).where(started, run_end.is_(None), active)
     return [closed, still]
 
@@ -136,7 +135,7 @@ def _overlapping(period: Period, rate_first: date):
     """Runs overlapping the rate window, an archived product's open run left out (written
     without an OR of end_day ranges: SQLite would read two index ranges)."""
     end = func.coalesce(run_end, day_number(period.last) + 1)
-    started = day_number(period.last) >= run_first
+    started = run_first <= day_number(period.last)
     return and_(started, end > day_number(rate_first), run_end.is_not(None) | _active())
 
 
