@@ -177,15 +177,7 @@ def with_gtins(session: Session, codes: list[str], supplier_id: int) -> list:
     if index is not None:
         try:
             ids = [
-                r[0]
-                for r in index.conn.execute(
-                    " UNION ALL ".join(
-                        f"SELECT id FROM {table} WHERE gtin IN (SELECT value FROM json_each(?)) "
-                        "AND id <= ?"
-                        for table in search_index.GTIN_TABLES
-                    ),
-                    (params["codes"], index.indexed_to) * 2,
-                )
+                r[0] for r in index.conn.execute(_GTIN_IDS, (params["codes"], index.indexed_to) * 2)
             ]
         except sqlite3.DatabaseError as exc:
             log.warning("search index failed (%s): scanning", exc)
@@ -310,6 +302,11 @@ def _words(fts: str) -> Chunks:
     return chunks
 
 
+# The index file's offers with one of these GTINs, from both of its GTIN tables.
+_GTIN_IDS = " UNION ALL ".join(
+    f"SELECT id FROM {table} WHERE gtin IN (SELECT value FROM json_each(?)) AND id <= ?"
+    for table in search_index.GTIN_TABLES
+)
 # Both GTIN tables in GTIN order: SQLite merges their two index scans (MERGE (UNION ALL)),
 # so a chunk reads no more than it returns.
 _GTIN_RANGE = (
