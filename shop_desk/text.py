@@ -5,7 +5,6 @@ pypinyin is imported on first use only: it costs ~100 ms and start-up must stay 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -188,7 +187,6 @@ def search_text(text: str) -> str:
 # Bulk forms for a catalog of a million offers: one string operation over a whole batch
 # instead of several per name. The unit separator keeps the names apart (NFKC leaves it).
 _SEP = "\x1f"
-_SPACES = re.compile(" {2,}")
 
 
 class _KeepSeparator(dict):
@@ -218,6 +216,7 @@ def search_text_many(texts: list[str]) -> list[str]:
     """[search_text(t) for t in texts], in bulk."""
     if not texts or any(_SEP in t for t in texts):
         return [search_text(t) for t in texts]
-    spaced = unicodedata.normalize("NFKC", _SEP.join(texts)).translate(_TOKENS_SEP)
-    single = _SPACES.sub(" ", spaced).replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP)
-    return single.strip(" ").split(_SEP)
+    single = unicodedata.normalize("NFKC", _SEP.join(texts)).translate(_TOKENS_SEP)
+    while "  " in single:  # runs of spaces, halved per pass (faster than a regex here)
+        single = single.replace("  ", " ")
+    return single.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ").split(_SEP)

@@ -49,6 +49,24 @@ VARIANTS = [
     {**GOOD, "sku": "A3", "gtin": "12345670"},  # GTIN-8
     {**GOOD, "sku": "A4", "gtin": "６９０８５１２１０８２１１"},  # full-width digits
     {**GOOD, "sku": "A5", "gtin": "6908512108211\n"},
+    # Shapes the batch check refuses as the reference does: a letter, a sign, a digit of
+    # another script, NUL, nine to eleven digits.
+    {**GOOD, "sku": "A5a", "gtin": "690851210821a"},
+    {**GOOD, "sku": "A5b", "gtin": "+12345670"},
+    {**GOOD, "sku": "A5c", "gtin": "690851210821\u0661"},
+    {**GOOD, "sku": "A5d", "gtin": "\u00006908512108211"},
+    {**GOOD, "sku": "A5e", "gtin": "012345670"},  # a GTIN-8 with a right check digit,
+    {**GOOD, "sku": "A5f", "gtin": "00012345670"},  # zeros in front: not a GTIN's length
+    {**GOOD, "sku": "A5g", "gtin": "00000000000000"},
+    # Whitespace the joined-column check must see: ideographic and no-break spaces, and a
+    # value holding the character that joins them.
+    {**GOOD, "sku": "A6a", "name": "\u3000雪碧"},
+    {**GOOD, "sku": "A6b", "brand": "可口可乐\u00a0"},
+    {**GOOD, "sku": "A6c", "category": "饮料\u0000 水"},
+    {**GOOD, "sku": "A6d", "unit": "\u0000"},
+    {**GOOD, "sku": "A6f", "brand": " 可口可乐"},  # a space in front only
+    {**GOOD, "sku": "A6g", "pack_name": "箱 "},  # ...and behind only
+    json.dumps({**GOOD, "sku": "A6e", "name": "可乐\ud800"}).encode(),  # half a UTF-16 pair
     {**GOOD, "sku": " A6 ", "name": " 雪碧 "},  # spaces around: accepted, trimmed
     {**GOOD, "sku": "A7", "name": "  "},
     {**GOOD, "sku": "A8", "tiers": [{"min_packs": 1, "unit_price_fen": 5000}] * 2},
@@ -105,6 +123,13 @@ def test_a_block_of_good_lines_only_decodes_as_the_reference_rules_say():
     assert decode_lines(crlf, snapshot=False) == reference(crlf, False)
 
 
+def test_each_odd_value_alone_among_good_lines_is_judged_as_the_reference_rules_say():
+    # Alone, so that no other odd value in its column makes the batch checks look closer.
+    for odd in VARIANTS[1:]:
+        lines = numbered([GOOD, {**GOOD, "sku": "Z1"}, odd, {**GOOD, "sku": "Z2"}])
+        assert decode_lines(lines, snapshot=True) == reference(lines, True), odd
+
+
 def test_a_line_holding_two_records_is_refused_not_read_as_two():
     one = json.dumps({**GOOD, "sku": "B1"}).encode()
     two = json.dumps({**GOOD, "sku": "B2"}).encode()
@@ -120,7 +145,9 @@ values = st.one_of(
     st.integers(min_value=-2, max_value=10**10),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=8),
-    st.sampled_from(["6908512108211", "12345670", "2026-11-20", " x ", "可口可乐", ""]),
+    st.sampled_from(
+        ["6908512108211", "12345670", "2026-11-20", " x ", "可口可乐", "", "\u3000", "1234567a"]
+    ),
 )
 fields = st.sampled_from(
     [
@@ -185,3 +212,8 @@ names = st.lists(
 def test_bulk_name_keys_equal_one_by_one(texts):
     assert char_initials_many(texts) == [char_initials(t) for t in texts]
     assert search_text_many(texts) == [search_text(t) for t in texts]
+
+
+def test_text_holding_half_a_utf16_pair_is_refused_with_its_field():
+    line = json.dumps({**GOOD, "sku": "S1", "brand": "可乐\ud800"}).encode()
+    assert decode_lines([(7, line)], snapshot=True) == ([], [(7, "brand is not valid text.")])

@@ -64,12 +64,24 @@ def _text(obj: dict, key: str, *, required: bool = False, limit: int = MAX_TEXT)
         return ""
     if not isinstance(value, str):
         raise RecordError(tr("{field} must be text.", field=key))
+    if not value.isascii() and not _encodable(value):
+        raise RecordError(tr("{field} is not valid text.", field=key))
     value = value.strip()
     if required and not value:
         raise RecordError(tr("{field} is missing.", field=key))
     if len(value) > limit:
         raise RecordError(tr("{field} is too long.", field=key))
     return value
+
+
+def _encodable(value: str) -> bool:
+    """False for text holding half of a UTF-16 pair ("\\ud800" in JSON): no database or
+    file can store it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_tiers(raw: object, moq_packs: int) -> tuple[tuple[int, int], ...]:
