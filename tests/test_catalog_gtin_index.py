@@ -186,7 +186,7 @@ def test_an_index_file_of_the_older_format_is_rebuilt_with_gtins(tmp_path):
 
 
 def gtin_rows(db) -> dict[str, int]:
-    """How many GTINs each of the index file's two tables holds."""
+    """How many GTINs each of the index file's GTIN tables holds."""
     with closing(sqlite3.connect(current_file(db))) as conn:
         return {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -197,11 +197,11 @@ def gtin_rows(db) -> dict[str, int]:
 def test_a_small_catch_up_keeps_its_gtins_apart_until_compacted(tmp_path, monkeypatch):
     """A sync's small catch-up writes its GTINs to gtins_recent; searches and the auto-link
     read both tables in GTIN order; compact() moves them over once there are enough; a large
-    catch-up writes gtins directly."""
+    catch-up's GTINs are placed in gtins at its end."""
     monkeypatch.setattr(search_index, "RECENT_SPAN", 250)
     records = offers(300)
     db, _ = synced_shop(tmp_path, records)  # 300 offers: more than RECENT_SPAN
-    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 0}
+    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 0, "gtins_pending": 0}
     # A change file: the offers 100-199 renamed (new rows), one new offer.
     changed = [replace(r, name=f"{r.name} 新") for r in records[100:200]]
     extra = OfferRecord(sku="NEW", name="芬达", pack_size=12, tiers=((1, 3000),), gtin=gtin(500))
@@ -210,17 +210,52 @@ def test_a_small_catch_up_keeps_its_gtins_apart_until_compacted(tmp_path, monkey
     changed_product = product_with_barcode(db, gtin(150))
     assert run_job(sync_source(db, 1)).links == 2  # found in gtins_recent
     assert {(new_product, "NEW", 12), (changed_product, "S00150", 12)} <= links(db)
-    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 101}
+    assert gtin_rows(db) == {"gtins": 300, "gtins_recent": 101, "gtins_pending": 0}
     # 0-99 and 200-299 from gtins, 100-199 and 500 from gtins_recent: in GTIN order
     in_order = [f"S{300 - i:05d}" for i in range(300)] + ["NEW"]
     assert skus(db, "690123000") == in_order
     tidy(db, 1)  # the 100 rows replaced leave gtins; too few recent ones to compact
-    assert gtin_rows(db) == {"gtins": 200, "gtins_recent": 101}
+    assert gtin_rows(db) == {"gtins": 200, "gtins_recent": 101, "gtins_pending": 0}
     shop = search_index.shop_path(db)
     assert search_index.compact(shop, least=102) == 0
     assert search_index.compact(shop, least=101) == 101
-    assert gtin_rows(db) == {"gtins": 301, "gtins_recent": 0}
+    assert gtin_rows(db) == {"gtins": 301, "gtins_recent": 0, "gtins_pending": 0}
     assert skus(db, "690123000") == in_order
     assert skus(db, "6901230001") == in_order[100:200]
     assert_index_matches_offers(db)
     db.dispose()
+
+
+def test_a_large_catch_up_leaves_its_gtins_pending_until_placed(tmp_path, monkeypatch):
+    """A follower's catch-ups (place=False) leave a large catch-up's GTINs in gtins_pending:
+    searches and the auto-link find them there by scanning, a deleted offer's GTIN leaves
+    it, and the next catch-up that places moves the rest into gtins in GTIN order."""
+    monkeypatch.setattr(search_index, "RECENT_SPAN", 50)
+    records = offers(300)
+    db, _ = synced_shop(tmp_path, records)
+    shop = search_index.shop_path(db)
+    search_index.invalidate(shop)
+    search_index.update(shop, place=False)  # a rebuild: 300 offers, a large catch-up
+    assert gtin_rows(db) == {"gtins": 0, "gtins_recent": 0, "gtins_pending": 300}
+    in_order = [f"S{300 - i:05d}" for i in range(300)]
+    assert skus(db, "690123000") == in_order
+    assert skus(db, gtin(7)) == ["S00293"]
+    product = product_with_barcode(db, gtin(7))
+    assert apply.auto_link(db, supplier_id(db)) == 1
+    assert (product, "S00293", 12) in links(db)
+    with closing(sqlite3.connect(shop)) as conn:  # the log's trigger records the deletion
+        conn.execute("DELETE FROM offers WHERE sku = 'S00290'")  # GTIN 10
+        conn.commit()
+    search_index.update(shop, place=False)
+    assert gtin_rows(db) == {"gtins": 0, "gtins_recent": 0, "gtins_pending": 299}
+    assert skus(db, gtin(10)) == []
+    search_index.update(shop)
+    assert gtin_rows(db) == {"gtins": 299, "gtins_recent": 0, "gtins_pending": 0}
+    assert skus(db, "690123000") == [sku for sku in in_order if sku != "S00290"]
+    assert_index_matches_offers(db)
+    db.dispose()
+
+
+def supplier_id(db) -> int:
+    with db.session(write=False) as s:
+        return s.execute(text("SELECT supplier_id FROM catalog_sources")).scalar_one()

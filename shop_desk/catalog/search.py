@@ -177,7 +177,10 @@ def with_gtins(session: Session, codes: list[str], supplier_id: int) -> list:
     if index is not None:
         try:
             ids = [
-                r[0] for r in index.conn.execute(_GTIN_IDS, (params["codes"], index.indexed_to) * 2)
+                r[0]
+                for r in index.conn.execute(
+                    _GTIN_IDS, (params["codes"], index.indexed_to) * len(search_index.GTIN_TABLES)
+                )
             ]
         except sqlite3.DatabaseError as exc:
             log.warning("search index failed (%s): scanning", exc)
@@ -302,19 +305,22 @@ def _words(fts: str) -> Chunks:
     return chunks
 
 
-# The index file's offers with one of these GTINs, from both of its GTIN tables.
+# The index file's offers with one of these GTINs, from each of its GTIN tables (the
+# pending one by scanning: it is empty but during a large sync).
 _GTIN_IDS = " UNION ALL ".join(
     f"SELECT id FROM {table} WHERE gtin IN (SELECT value FROM json_each(?)) AND id <= ?"
     for table in search_index.GTIN_TABLES
 )
-# Both GTIN tables in GTIN order: SQLite merges their two index scans (MERGE (UNION ALL)),
-# so a chunk reads no more than it returns.
+# The GTIN tables in GTIN order: SQLite merges the two B-trees' scans (MERGE (UNION ALL)),
+# so a chunk reads no more than it returns; what is pending is scanned, and only the
+# chunk's worth of it sorted.
+_GTIN_AFTER = "(gtin, id) > (?, ?) AND gtin < ? AND id <= ?"
 _GTIN_RANGE = (
-    " UNION ALL ".join(
-        f"SELECT gtin, id FROM {table} WHERE (gtin, id) > (?, ?) AND gtin < ? AND id <= ?"
-        for table in search_index.GTIN_TABLES
-    )
-    + " ORDER BY 1, 2 LIMIT ?"
+    f"SELECT gtin, id FROM gtins WHERE {_GTIN_AFTER} UNION ALL "
+    f"SELECT gtin, id FROM gtins_recent WHERE {_GTIN_AFTER} UNION ALL "
+    "SELECT gtin, id FROM "
+    f"(SELECT gtin, id FROM gtins_pending WHERE {_GTIN_AFTER} ORDER BY gtin, id LIMIT ?) "
+    "ORDER BY 1, 2 LIMIT ?"
 )
 
 
@@ -324,7 +330,7 @@ def _gtins(lo: str, hi: str) -> Chunks:
     def chunks(index: IndexView) -> Iterator[list[int]]:
         after, chunk = (lo, -1), FIRST_CHUNK
         while found := index.conn.execute(
-            _GTIN_RANGE, (*after, hi, index.indexed_to) * 2 + (chunk,)
+            _GTIN_RANGE, (*after, hi, index.indexed_to) * 3 + (chunk, chunk)
         ).fetchall():
             yield [row[1] for row in found]
             if len(found) < chunk:

@@ -16,9 +16,13 @@ def indexed_offers(db) -> dict[int, str]:
         path = search_index.file_for(shop, search_index.generation(conn))
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("INSERT INTO offers_fts(offers_fts) VALUES ('integrity-check')")
-        both = "SELECT id, gtin FROM gtins UNION ALL SELECT id, gtin FROM gtins_recent"
+        both = " UNION ALL ".join(
+            f"SELECT id, gtin FROM {table}" for table in search_index.GTIN_TABLES
+        )
         twice = conn.execute(f"SELECT id FROM ({both}) GROUP BY id HAVING count(*) > 1")
-        assert not twice.fetchall(), "offers with a GTIN in both tables"
+        assert not twice.fetchall(), "offers with a GTIN in two tables"
+        by_id = conn.execute("SELECT id, gtin FROM gtin_ids ORDER BY id").fetchall()
+        assert by_id == conn.execute(f"{both} ORDER BY id").fetchall(), "gtin_ids differs"
         rows = conn.execute(
             "SELECT f.rowid, f.search_text || '|' || f.name_initials || '|' "
             f"|| coalesce(g.gtin, '') FROM offers_fts f LEFT JOIN ({both}) g ON g.id = f.rowid"
