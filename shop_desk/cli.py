@@ -381,7 +381,19 @@ def cmd_sync(args, folder: Path) -> int:
             from shop_desk.catalog.sync import tidy
 
             tidy(db, source_id)
+    _index_if_unusable(db)
     return 1 if failures else 0
+
+
+def _index_if_unusable(db) -> None:
+    """A sync that found nothing new leaves the search index alone; after an update of the
+    program changed its format, searches would scan until a window ran: build it here."""
+    from shop_desk.catalog import search_index
+    from shop_desk.catalog.sync import update_search_index
+
+    if db.is_sqlite and not search_index.usable(search_index.shop_path(db)):
+        err(tr("Building the offers' search index (once, after an update)…"))
+        update_search_index(db)
 
 
 def _sync_job(db, source_id: int, kind: str):
@@ -435,11 +447,22 @@ def cmd_offers(args, folder: Path) -> int:
         rows = search_offers(session, args.query, limit=args.limit)
     if args.json:
         out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
-        return 0
-    for r in rows:
-        tiers = " / ".join(f"{p}+:{format_fen(f)}" for p, f in r.tiers)
-        out(f"{r.supplier}  {r.sku}  {r.name}  {r.pack_size}{r.pack_name}  {tiers}")
+    else:
+        for r in rows:
+            tiers = " / ".join(f"{p}+:{format_fen(f)}" for p, f in r.tiers)
+            out(f"{r.supplier}  {r.sku}  {r.name}  {r.pack_size}{r.pack_name}  {tiers}")
+    _finish_index(db)
     return 0
+
+
+def _finish_index(db) -> None:
+    """A search that found the index unusable (missing, or of an older format) started
+    building it in a thread: let it finish before the program ends."""
+    from shop_desk.catalog import search_index
+
+    if db.is_sqlite and search_index.rebuilding(shop := search_index.shop_path(db)):
+        err(tr("Building the offers' search index (once, after an update)…"))
+        search_index.wait_for_background(shop)
 
 
 def cmd_catalog(args, folder: Path) -> int:

@@ -1,7 +1,10 @@
 """sources add|list|remove, sync and offers, as a shop owner would type them."""
 
 import json
+import sqlite3
+from contextlib import closing
 
+from shop_desk.catalog import search_index
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
 from shop_desk.catalog.records import OfferRecord
@@ -54,3 +57,33 @@ def test_sync_failure_is_reported_and_exit_code_is_1(tmp_path):
     (feed / "feed.json").write_text("{broken", encoding="utf-8")
     result = cli(home, "sync")
     assert result.returncode == 1 and "坏货源" in result.stderr and "JSON" in result.stderr
+
+
+def test_an_unusable_search_index_is_built_before_the_program_ends(tmp_path):
+    """After an update of the program changed the index file's format, the CLI builds it:
+    a search waits for the build its scan started, a sync that finds nothing new does it."""
+    feed = tmp_path / "feed"
+    records = [
+        OfferRecord(sku=f"S{i}", name=f"雪碧 {i} 号", pack_size=24, tiers=((1, 5200),))
+        for i in range(50)
+    ]
+    publish(records, SupplierInfo(code="gz", name="广州饮料批发"), feed)
+    home = tmp_path / "home"
+    cli(home, "sources", "add", str(feed), "--name", "广州")
+    assert cli(home, "sync").returncode == 0
+    for command in (("offers", "雪碧 7", "--json"), ("sync",)):
+        (index,) = home.rglob("*.search-*.sqlite3")
+        shop = index.with_name(index.name.split(".search-")[0] + ".sqlite3")
+        with closing(sqlite3.connect(index)) as conn:
+            conn.execute("UPDATE meta SET value = 3 WHERE key = 'format'")  # as of an update
+            conn.commit()
+        assert not search_index.usable(shop)
+        done = cli(home, *command)
+        assert done.returncode == 0, done.stderr
+        assert "Building the offers' search index" in done.stderr
+        assert search_index.usable(shop)
+        if command[0] == "offers":
+            assert [o["sku"] for o in json.loads(done.stdout)] == ["S7"]
+        else:
+            assert "up to date" in done.stdout
+    assert "Building" not in cli(home, "offers", "雪碧 8").stderr  # once only

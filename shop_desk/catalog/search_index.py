@@ -34,7 +34,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import text
@@ -402,7 +402,7 @@ def lock_path(shop: Path) -> Path:
 
 # ---- in the background, when a search finds the index unusable --------------------------
 
-_rebuilding: set[Path] = set()
+_rebuilding: dict[Path, threading.Thread] = {}
 _rebuilding_lock = threading.Lock()
 
 
@@ -412,8 +412,33 @@ def rebuild_in_background(shop: Path) -> None:
     with _rebuilding_lock:
         if shop in _rebuilding:
             return
-        _rebuilding.add(shop)
-    threading.Thread(target=_background, args=(shop,), daemon=True, name="search-index").start()
+        thread = _rebuilding[shop] = threading.Thread(
+            target=_background, args=(shop,), daemon=True, name="search-index"
+        )
+    thread.start()
+
+
+def wait_for_background(shop: Path) -> None:
+    """Let this process's background rebuild of the index end, if one runs: a command-line
+    program that exits ends it half done, and its searches scanned until a window ran."""
+    with _rebuilding_lock:
+        thread = _rebuilding.get(shop)
+    if thread is not None:
+        thread.join()
+
+
+def usable(shop: Path) -> bool:
+    """Whether the shop's current index file is there, whole and of this format."""
+    try:
+        with _shop_connection(shop) as shop_conn:
+            path = file_for(shop, generation(shop_conn))
+        if not path.exists():
+            return False
+        with closing(sqlite3.connect(path)) as conn:
+            read_meta(conn)
+    except (IndexBroken, sqlite3.DatabaseError):
+        return False
+    return True
 
 
 def _background(shop: Path) -> None:
@@ -425,7 +450,7 @@ def _background(shop: Path) -> None:
         log.exception("rebuilding the search index of %s failed", shop)
     finally:
         with _rebuilding_lock:
-            _rebuilding.discard(shop)
+            _rebuilding.pop(shop, None)
 
 
 def rebuilding(shop: Path) -> bool:
