@@ -201,8 +201,8 @@ def _unclean_at(values: list[str]) -> list[int]:
     joined = _APART.join(values)
     if (
         joined.isprintable()
-        and " |" not in joined
-        and "| " not in joined
+        and " " + _APART not in joined
+        and _APART + " " not in joined
         and not joined.startswith(" ")
         and not joined.endswith(" ")
     ):

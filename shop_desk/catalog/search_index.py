@@ -69,7 +69,7 @@ SCHEMA = (
     " WITHOUT ROWID",
     "CREATE TABLE gtins_recent (gtin TEXT NOT NULL, id INTEGER NOT NULL, "
     "PRIMARY KEY (gtin, id)) WITHOUT ROWID",
-    # A large catch-up's GTINs in id order, until place() moves them into gtins in GTIN
+    # A large catch-up's GTINs in id order, until _place() moves them into gtins in GTIN
     # order; read by scanning meanwhile.
     "CREATE TABLE gtins_pending (id INTEGER PRIMARY KEY, gtin TEXT NOT NULL)",
     # Every GTIN above, by offer id: what to take out when an offer is deleted or renamed.
