@@ -259,3 +259,45 @@ def test_a_large_catch_up_leaves_its_gtins_pending_until_placed(tmp_path, monkey
 def supplier_id(db) -> int:
     with db.session(write=False) as s:
         return s.execute(text("SELECT supplier_id FROM catalog_sources")).scalar_one()
+
+
+def test_a_catch_up_that_chases_past_the_recent_span_leaves_the_rest_pending(tmp_path, monkeypatch):
+    """A follower woken with a small backlog chases rows a sync keeps committing: once it
+    has indexed more than RECENT_SPAN, the rest of its GTINs wait in gtins_pending (to be
+    placed in GTIN order), not in gtins_recent."""
+    monkeypatch.setattr(search_index, "RECENT_SPAN", 50)
+    monkeypatch.setattr(search_index, "CHUNK_IDS", 40)
+    db, _ = synced_shop(tmp_path, offers(100))
+    shop = search_index.shop_path(db)
+    copy_offers(shop, 10, "a")  # a small backlog when the catch-up begins...
+    index_rows = search_index._index_rows
+    calls = []
+
+    def while_a_sync_commits(conn, rows, args, recent):
+        if not calls:
+            copy_offers(shop, 100, "b")  # ...and 100 more committed meanwhile
+        calls.append(recent)
+        index_rows(conn, rows, args, recent)
+
+    monkeypatch.setattr(search_index, "_index_rows", while_a_sync_commits)
+    search_index.update(shop, place=False)  # as a follower
+    assert calls == [True, True, False, False]  # 10 and 40 GTINs recent, 40 and 20 pending
+    counts = gtin_rows(db)
+    assert counts["gtins_recent"] == 50 and counts["gtins_pending"] == 60
+    search_index.update(shop)  # the sync's own catch-up places them
+    assert gtin_rows(db) == {"gtins": 160, "gtins_recent": 50, "gtins_pending": 0}
+    assert_index_matches_offers(db)
+    db.dispose()
+
+
+def copy_offers(shop, count: int, tag: str) -> None:
+    """`count` more offers, copies of the first ones under other SKUs, committed at once."""
+    with closing(sqlite3.connect(shop)) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(offers)") if r[1] != "id"]
+        listed = ", ".join(columns)
+        chosen = listed.replace("sku", f"sku || '{tag}'", 1)
+        conn.execute(
+            f"INSERT INTO offers ({listed}) SELECT {chosen} FROM offers ORDER BY id LIMIT ?",
+            (count,),
+        )
+        conn.commit()

@@ -218,7 +218,11 @@ def _catch_up(
                     _place(conn)
                 return done
             last = min(last, after + CHUNK_IDS)
-            _index_rows(conn, _RANGE, (after, last), recent)
+            # A catch-up that chases a sync's new rows past RECENT_SPAN is a large one, though
+            # it began small (a follower woken while rows kept coming): a first sync's
+            # follower put four fifths of a million GTINs in gtins_recent that way.
+            small = recent and done + last - after <= RECENT_SPAN
+            _index_rows(conn, _RANGE, (after, last), small)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'indexed_to'", (last,))
             done += last - after
     raise Cancelled
