@@ -316,9 +316,11 @@ _GTIN_IDS = " UNION ALL ".join(
 # chunk's worth of it sorted.
 _GTIN_AFTER = "(gtin, id) > (?, ?) AND gtin < ? AND id <= ?"
 _GTIN_RANGE = (
-    f"SELECT gtin, id FROM gtins WHERE {_GTIN_AFTER} UNION ALL "
-    f"SELECT gtin, id FROM gtins_recent WHERE {_GTIN_AFTER} UNION ALL "
-    "SELECT gtin, id FROM "
+    "".join(
+        f"SELECT gtin, id FROM {table} WHERE {_GTIN_AFTER} UNION ALL "
+        for table in search_index.SORTED_GTIN_TABLES
+    )
+    + "SELECT gtin, id FROM "
     f"(SELECT gtin, id FROM gtins_pending WHERE {_GTIN_AFTER} ORDER BY gtin, id LIMIT ?) "
     "ORDER BY 1, 2 LIMIT ?"
 )
@@ -330,7 +332,8 @@ def _gtins(lo: str, hi: str) -> Chunks:
     def chunks(index: IndexView) -> Iterator[list[int]]:
         after, chunk = (lo, -1), FIRST_CHUNK
         while found := index.conn.execute(
-            _GTIN_RANGE, (*after, hi, index.indexed_to) * 3 + (chunk, chunk)
+            _GTIN_RANGE,
+            (*after, hi, index.indexed_to) * len(search_index.GTIN_TABLES) + (chunk, chunk),
         ).fetchall():
             yield [row[1] for row in found]
             if len(found) < chunk:

@@ -77,13 +77,15 @@ SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     f"INSERT INTO meta VALUES ('format', {FORMAT}), ('indexed_to', 0), ('logged_to', 0)",
 )
-# The GTIN tables readers look in: gtins_pending is read by scanning (search.py).
-GTIN_TABLES = ("gtins", "gtins_recent", "gtins_pending")
+# The GTIN tables readers look in: B-trees in GTIN order, then gtins_pending, read by
+# scanning (search.py).
+SORTED_GTIN_TABLES = ("gtins", "gtins_recent")
+GTIN_TABLES = (*SORTED_GTIN_TABLES, "gtins_pending")
 # Out of the GTIN tables: the GTINs the index holds for the offers `WHERE {rows}`.
 _FORGET_GTINS = (
     *(
         f"DELETE FROM {table} WHERE (gtin, id) IN (SELECT gtin, id FROM gtin_ids WHERE {{rows}})"
-        for table in ("gtins", "gtins_recent")
+        for table in SORTED_GTIN_TABLES
     ),
     "DELETE FROM gtins_pending WHERE {rows}",
     "DELETE FROM gtin_ids WHERE {rows}",
@@ -115,6 +117,12 @@ def file_for(shop: Path, generation: int) -> Path:
 def generation(shop_conn: sqlite3.Connection) -> int:
     row = shop_conn.execute("SELECT generation FROM search_index WHERE id = 1").fetchone()
     return row[0] if row else 0
+
+
+def current_file(shop: Path) -> Path:
+    """The path of the index file the shop's database names (it may not exist)."""
+    with _shop_connection(shop) as shop_conn:
+        return file_for(shop, generation(shop_conn))
 
 
 def read_meta(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
@@ -249,8 +257,7 @@ def compact(shop: Path, *, least: int = COMPACT_AT, wait: float | None = 0) -> i
     them; returns how many moved. Skipped (0) while another program indexes."""
     try:
         with file_lock(lock_path(shop), "search-index", wait):
-            with _shop_connection(shop) as shop_conn:
-                path = file_for(shop, generation(shop_conn))
+            path = current_file(shop)
             if not path.exists():
                 return 0
             conn = _connect(path, shop)
@@ -434,8 +441,7 @@ def wait_for_background(shop: Path) -> None:
 def usable(shop: Path) -> bool:
     """Whether the shop's current index file is there, whole and of this format."""
     try:
-        with _shop_connection(shop) as shop_conn:
-            path = file_for(shop, generation(shop_conn))
+        path = current_file(shop)
         if not path.exists():
             return False
         with closing(sqlite3.connect(path)) as conn:
