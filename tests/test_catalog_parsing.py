@@ -1,5 +1,5 @@
-"""A large feed file is decoded in a worker process: what comes back (rows packed as
-MessagePack) equals what decoding in this process gives, lines and rejects included."""
+"""A large feed file is decoded in a worker process: what comes back (rows as a database
+image, row_image.py) equals what decoding in this process gives, lines and rejects included."""
 
 import gzip
 import json
@@ -10,6 +10,7 @@ import pytest
 from shop_desk.catalog import parsing
 from shop_desk.catalog.decode import decode_block
 from shop_desk.catalog.files import iter_gzip_blocks
+from shop_desk.catalog.row_image import RowImage, pairs_of
 from shop_desk.catalog.transport import Cancelled
 from tests.test_catalog_records import GOOD
 
@@ -38,8 +39,10 @@ def test_a_worker_decodes_as_this_process_does(tmp_path):
         path, limit, snapshot=True, size=parsing.IN_PROCESS_BELOW, cancel=cancel
     )
     there = list(batches)
-    assert there == here
-    pairs = [pair for batch, _ in there for pair in batch]
+    assert all(type(rows) is RowImage for rows, _ in there)
+    # An image states each SKU of its block once (here every SKU is stated once anyway).
+    assert [(pairs_of(rows), rejects) for rows, rejects in there] == here
+    pairs = [pair for rows, _ in there for pair in pairs_of(rows)]
     rejects = [reject for _, batch in there for reject in batch]
     assert len(pairs) == 12_000 - len(range(5, 12_000, 997))
     assert all(type(row) is tuple for _, row in pairs)

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from shop_desk.catalog import apply
+from shop_desk.catalog import apply, parsing
 from shop_desk.catalog.files import BLOCK
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.publisher import publish
@@ -184,10 +184,16 @@ def test_unknown_major_format_is_refused(db, feed, source_id):
     assert current(db) == {}
 
 
+@pytest.mark.parametrize("worker", [False, True], ids=["here", "in-a-worker"])
 @pytest.mark.parametrize("filler", [0, 3000], ids=["one-block", "two-blocks"])
-def test_a_sku_stated_twice_in_a_first_snapshot_keeps_the_later_line(db, feed, source_id, filler):
+def test_a_sku_stated_twice_in_a_first_snapshot_keeps_the_later_line(
+    db, feed, source_id, filler, worker, monkeypatch
+):
     # With enough lines between them, the two lines of A1 are decoded and staged in
-    # different blocks (files.BLOCK of decompressed bytes each).
+    # different blocks (files.BLOCK of decompressed bytes each). In a worker, each block
+    # comes back as a database image (row_image.py), staged by INSERT ... SELECT.
+    if worker:
+        monkeypatch.setattr(parsing, "IN_PROCESS_BELOW", 0)
     long = "加厚耐用家庭装多用途清洁湿巾" * 12
     publish([rec("A1"), *(rec(f"F{i:05d}", name=long) for i in range(filler))], SUPPLIER, feed)
     manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))

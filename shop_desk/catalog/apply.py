@@ -26,7 +26,7 @@ from sqlalchemy import delete, exists, insert, literal, or_, select, text, updat
 from sqlalchemy.orm import Session
 
 from shop_desk.catalog import search
-from shop_desk.catalog.decode import PRICE, ROW_COLUMNS, row_of
+from shop_desk.catalog.decode import PRICE, ROW_COLUMNS, group_rows, row_of
 from shop_desk.catalog.manifest import SupplierInfo
 from shop_desk.catalog.records import OfferRecord
 from shop_desk.clock import utcnow
@@ -305,16 +305,3 @@ def group_ops(batch: Iterable[tuple[str, OfferRecord | str]]) -> dict[str, tuple
     return group_rows(
         (value, None) if op == "delete" else (value.sku, row_of(value)) for op, value in batch
     )
-
-
-def group_rows(pairs: Iterable[tuple[str, tuple | None]]) -> dict[str, tuple | None]:
-    """(sku, row or None) in file order -> {sku: last state}: a later line for a SKU wins."""
-    pairs = list(pairs)
-    ops: dict[str, tuple | None] = dict(pairs)
-    if len(ops) == len(pairs):  # each SKU once (a snapshot): file order kept as it is
-        return ops
-    ops = {}
-    for sku, row in pairs:
-        ops.pop(sku, None)  # keep file order: the SKU moves to where it was last stated
-        ops[sku] = row
-    return ops

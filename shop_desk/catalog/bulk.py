@@ -24,6 +24,7 @@ from datetime import date
 
 from shop_desk.catalog.apply import BatchResult
 from shop_desk.catalog.decode import PRICE, ROW_COLUMNS
+from shop_desk.catalog.row_image import TABLE, RowImage
 from shop_desk.catalog.transport import Cancelled
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
@@ -48,6 +49,7 @@ CHECKPOINT_EVERY_S = 0.5
 # ...and only once this many rows were staged since the last one: a small file (a day's
 # changes) leaves its pages in the WAL for the tidying instead of paying for a checkpoint.
 CHECKPOINT_ROWS = 15_000
+IMAGE = "feed_image"  # the schema a RowImage is read from (row_image.py)
 
 
 class BulkWriter:
@@ -71,6 +73,7 @@ class BulkWriter:
         self._began: float | None = None
         self.piece = CHUNK  # rows staged per statement (stage() adapts it)
         self.rows_since_checkpoint = 0
+        self._image_attached = False
 
     def __enter__(self) -> BulkWriter:
         return self
@@ -84,9 +87,19 @@ class BulkWriter:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA cache_size=-2000")  # SQLite's defaults, for the pool
             self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+            if self._image_attached:  # the connection goes back to the pool as it came
+                self.conn.execute(f"DETACH DATABASE {IMAGE}")
         finally:
             self._raw.close()
             self.gate.job_ended()
+
+    def attach(self, image: RowImage) -> None:
+        """Make `image` readable as the schema IMAGE (between transactions)."""
+        self.commit()
+        if not self._image_attached:
+            self.conn.execute(f"ATTACH DATABASE ':memory:' AS {IMAGE}")
+            self._image_attached = True
+        self.conn.deserialize(image.data, name=IMAGE)
 
     def begin(self) -> None:
         if self._began is not None:
@@ -296,6 +309,47 @@ def _stage_fresh(writer, supplier_id, sequence, piece, today, result: BatchResul
         )
     result.upserts += len(rows)
     result.deletes += len(deletes)
+
+
+def stage_image(
+    writer: BulkWriter, supplier_id: int, sequence: int, image: RowImage, today: date
+) -> BatchResult:
+    """stage(fresh=True) for a block decoded by a parsing process: its rows are copied from
+    the image by INSERT … SELECT, a piece at a time, without passing through Python."""
+    writer.attach(image)
+    conn = writer.conn
+    deletes = conn.execute(f"SELECT count(*) FROM {IMAGE}.{TABLE} WHERE name IS NULL")
+    result = BatchResult(deletes=deletes.fetchone()[0])
+    result.upserts = image.count - result.deletes
+    writer.rows_since_checkpoint += image.count
+    insert = _insert_image_sql(supplier_id, sequence, today)
+    done = 0
+    while done < image.count:
+        writer.begin()
+        upto = done + writer.piece
+        started = time.perf_counter()
+        conn.execute(insert, (done, upto))
+        if result.deletes:  # SKUs staged by an earlier block of this file
+            conn.execute(
+                "DELETE FROM offers WHERE supplier_id = ? AND valid_from = ? AND sku IN "
+                f"(SELECT sku FROM {IMAGE}.{TABLE} WHERE n > ? AND n <= ? AND name IS NULL)",
+                (supplier_id, sequence, done, upto),
+            )
+        writer.timed(min(upto, image.count) - done, time.perf_counter() - started)
+        done = upto
+        writer.step()
+    writer.commit()
+    return result
+
+
+def _insert_image_sql(supplier_id: int, sequence: int, today: date) -> str:
+    return (
+        f"INSERT INTO offers (supplier_id, valid_from, first_seen, {_COLUMNS}) "
+        f"SELECT {int(supplier_id)}, {int(sequence)}, '{today.isoformat()}', {_COLUMNS} "
+        f"FROM {IMAGE}.{TABLE} WHERE n > ? AND n <= ? AND name IS NOT NULL "
+        "ON CONFLICT (supplier_id, sku, valid_from) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
+    )
 
 
 def _stage_changes(writer, supplier_id, sequence, piece, today, result: BatchResult) -> None:

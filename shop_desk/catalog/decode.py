@@ -13,6 +13,7 @@ Rows are plain tuples in ROW_COLUMNS order (a parsing process sends them as Mess
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -59,12 +60,12 @@ _Text = Annotated[str, msgspec.Meta(max_length=200)]
 _Short = Annotated[str, msgspec.Meta(max_length=20)]
 
 
-class _Tier(msgspec.Struct):
+class _Tier(msgspec.Struct, gc=False):
     min_packs: _Packs
     unit_price_fen: _Price
 
 
-class _Upsert(msgspec.Struct, tag_field="op", tag="upsert"):
+class _Upsert(msgspec.Struct, tag_field="op", tag="upsert", gc=False):
     sku: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     tiers: Annotated[list[_Tier], msgspec.Meta(min_length=1, max_length=20)]
@@ -83,7 +84,7 @@ class _Upsert(msgspec.Struct, tag_field="op", tag="upsert"):
     dropship: bool | None = None
 
 
-class _Delete(msgspec.Struct, tag_field="op", tag="delete"):
+class _Delete(msgspec.Struct, tag_field="op", tag="delete", gc=False):
     sku: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
@@ -96,17 +97,29 @@ _GTIN_SIZES = np.array([8, 12, 13, 14])
 def decode_block(first_line: int, block: bytes, snapshot: bool) -> tuple[list, list]:
     """decode_lines for a block of whole lines (catalog.files.iter_gzip_blocks)."""
     with collector_paused():
-        lines = list(enumerate(block.split(b"\n"), first_line))
-        return decode_lines(lines, snapshot=snapshot)
+        # The block as one JSON array, without splitting it into lines first (a blank line
+        # makes the array invalid: the lines are then judged one by one, and skipped).
+        whole = _all_good(
+            b"[" + block.replace(b"\n", b",") + b"]", block.count(b"\n") + 1, snapshot
+        )
+        if whole is not None:
+            return whole, []
+        return _each_line(list(enumerate(block.split(b"\n"), first_line)), snapshot)
 
 
 def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[list, list]:
     """([(sku, row, or None for a delete)] in file order, [(line number, why)] rejected).
 
     Blank lines are skipped."""
-    whole = _all_good(lines, snapshot)
+    present = [line for _, line in lines if line]
+    whole = _all_good(b"[" + b",".join(present) + b"]", len(present), snapshot)
     if whole is not None:
         return whole, []
+    return _each_line(lines, snapshot)
+
+
+def _each_line(lines: list[tuple[int, bytes]], snapshot: bool) -> tuple[list, list]:
+    """decode_lines for lines that are not all good, each decoded alone."""
     results: list = [None] * len(lines)  # per line: (sku, row or None), a reason, or None
     upserts: list = []
     slow: list[int] = []
@@ -140,15 +153,15 @@ def decode_lines(lines: list[tuple[int, bytes]], *, snapshot: bool) -> tuple[lis
     return ops, rejects
 
 
-def _all_good(lines: list[tuple[int, bytes]], snapshot: bool) -> list | None:
-    """The pairs of lines that are all good, decoded in one call as one JSON array (a call
-    per line cost a third more); None if any line is not, to be judged line by line."""
-    present = [line for _, line in lines if line]
+def _all_good(array: bytes, count: int, snapshot: bool) -> list | None:
+    """The pairs of `count` lines joined as one JSON array if they are all good, decoded in
+    one call (a call per line cost a third more); None if any line is not, to be judged
+    line by line."""
     try:
-        items = _decode_array(b"[" + b",".join(present) + b"]")
+        items = _decode_array(array)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    if len(items) != len(present):  # a line of two records, which a line may not be
+    if len(items) != count:  # a line of two records, which a line may not be
         return None
     upserts = [item for item in items if type(item) is _Upsert]
     if len(upserts) < len(items) and (
@@ -290,6 +303,19 @@ def _gtins_ok(gtins: list[str | None]) -> np.ndarray:
     body = digits[:, :13] @ _WEIGHTS
     ok[present] = shaped & ((10 - body % 10) % 10 == digits[:, 13])
     return ok
+
+
+def group_rows(pairs: Iterable[tuple[str, tuple | None]]) -> dict[str, tuple | None]:
+    """(sku, row or None) in file order -> {sku: last state}: a later line for a SKU wins."""
+    pairs = list(pairs)
+    ops: dict[str, tuple | None] = dict(pairs)
+    if len(ops) == len(pairs):  # each SKU once (a snapshot): file order kept as it is
+        return ops
+    ops = {}
+    for sku, row in pairs:
+        ops.pop(sku, None)  # keep file order: the SKU moves to where it was last stated
+        ops[sku] = row
+    return ops
 
 
 def row_of(record) -> tuple:

@@ -25,6 +25,7 @@ from shop_desk.catalog.collector import collector_paused
 from shop_desk.catalog.decode import row_of
 from shop_desk.catalog.manifest import FeedFile, Manifest, parse_manifest
 from shop_desk.catalog.parsing import decoded_batches
+from shop_desk.catalog.row_image import RowImage, pairs_of
 from shop_desk.catalog.source_state import (
     SourceState,
     SyncOutcome,
@@ -286,9 +287,10 @@ def stage_sequence(
         )
         return
     staged = 0
-    for pairs in batches:
+    for rows in batches:
         if cancel.is_set():
             raise Cancelled
+        pairs = pairs_of(rows)
         with db.session() as session:
             result = apply.stage_batch(
                 session, supplier_id, sequence, apply.group_rows(pairs), today
@@ -309,19 +311,21 @@ def _stage_sqlite(
     follower = search_index.Follower(search_index.shop_path(db), cancel)
     with bulk.bulk_writer(db) as writer, closing_follower(follower):
         fresh = not bulk.has_offers(writer, supplier_id)
-        if not snapshot:
+        if not fresh:
             batches = merged(batches, MERGE_CHANGES)
-        for pairs in batches:
+        for rows in batches:
             if cancel.is_set():
                 raise Cancelled
             if not snapshot:  # staged in one call: the follower looks for itself (once
                 follower.poll()  # decoded: looking sooner only takes the decoder's CPU)
-            result = bulk.stage(
-                writer, supplier_id, sequence, apply.group_rows(pairs), today, fresh=fresh
-            )
+            if isinstance(rows, RowImage):  # fresh: nothing to look up, copied as it is
+                result = bulk.stage_image(writer, supplier_id, sequence, rows, today)
+            else:
+                ops = apply.group_rows(rows)
+                result = bulk.stage(writer, supplier_id, sequence, ops, today, fresh=fresh)
             _count(outcome, result)
-            staged += len(pairs)
-            follower.staged(len(pairs))
+            staged += len(rows)
+            follower.staged(len(rows))
             yield staged
         follower.finish()
         if snapshot and not fresh:
@@ -340,8 +344,8 @@ def merged(batches: Iterator[list], limit: int) -> Iterator[list]:
     """Consecutive batches joined into lists of at least `limit` pairs (the last may be
     shorter), file order kept."""
     joined: list = []
-    for pairs in batches:
-        joined.extend(pairs)
+    for rows in batches:
+        joined.extend(pairs_of(rows))
         if len(joined) >= limit:
             yield joined
             joined = []
