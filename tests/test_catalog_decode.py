@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shop_desk.catalog.decode import decode_block, decode_lines, row_of
+from shop_desk.catalog.name_keys import char_initials_many, search_text_many
 from shop_desk.catalog.records import RecordError, parse_record
-from shop_desk.text import char_initials, char_initials_many, search_text, search_text_many
+from shop_desk.text import char_initials, search_text
 from tests.test_catalog_records import GOOD
 
 
@@ -71,6 +72,31 @@ VARIANTS = [
     {**GOOD, "sku": "A7", "name": "  "},
     {**GOOD, "sku": "A8", "tiers": [{"min_packs": 1, "unit_price_fen": 5000}] * 2},
     {**GOOD, "sku": "A9", "tiers": [{"min_packs": 2, "unit_price_fen": 5000}]},
+    # Tiers are judged a batch at a time: a price rising at the second tier, packs falling
+    # at the third, a good third tier, keys in another order with one more the rules ignore.
+    {
+        **GOOD,
+        "sku": "A9a",
+        "tiers": [{"min_packs": 1, "unit_price_fen": 50}, {"min_packs": 5, "unit_price_fen": 51}],
+    },
+    {
+        **GOOD,
+        "sku": "A9b",
+        "tiers": [
+            {"min_packs": 1, "unit_price_fen": 50},
+            {"min_packs": 5, "unit_price_fen": 40},
+            {"min_packs": 4, "unit_price_fen": 30},
+        ],
+    },
+    {
+        **GOOD,
+        "sku": "A9c",
+        "tiers": [
+            {"unit_price_fen": 50, "min_packs": 1, "note": "箱"},
+            {"min_packs": 5, "unit_price_fen": 50},
+            {"min_packs": 50, "unit_price_fen": 30},
+        ],
+    },
     {**GOOD, "sku": "A10", "moq_packs": True},
     {**GOOD, "sku": "A11", "pack_size": 2.0},
     {**GOOD, "sku": "A12", "new_since": "20261120"},  # another ISO form Python reads
@@ -201,7 +227,10 @@ def test_random_records_match_the_reference_rules(objects, snapshot):
 
 names = st.lists(
     st.text(
-        alphabet=st.sampled_from(list("可口乐雪碧水 　ＡBc１2-·_\t\n\x1f号ml．é")), max_size=12
+        # İ lowers to two characters and 𠀋 is beyond the BMP: such names take the
+        # one-by-one way in name_keys.py.
+        alphabet=st.sampled_from(list("可口乐雪碧水 　ＡBc１2-·_\t\n\x1f号ml．éİ𠀋㐀")),
+        max_size=12,
     ),
     max_size=6,
 )
@@ -217,3 +246,59 @@ def test_bulk_name_keys_equal_one_by_one(texts):
 def test_text_holding_half_a_utf16_pair_is_refused_with_its_field():
     line = json.dumps({**GOOD, "sku": "S1", "brand": "可乐\ud800"}).encode()
     assert decode_lines([(7, line)], snapshot=True) == ([], [(7, "brand is not valid text.")])
+
+
+ODD_NAMES = [
+    "",
+    " ",
+    "   ",
+    " 可口可乐 ",
+    "可口  可乐\t500ml",
+    "雪碧－500ＭＬ（箱）",
+    "!!",
+    "a  b",
+    "  ",
+    "可·乐",
+    "Cola 可乐 ZERO",
+    "　ideographic　space　",
+]
+
+
+def test_bulk_name_keys_of_odd_names_come_from_the_arrays(monkeypatch):
+    """Spaces at the ends of a name, runs of them, punctuation, empty names: the arrays of
+    name_keys.py say them as text.py does (the one-by-one way is not taken here)."""
+    from shop_desk.catalog import name_keys
+
+    expected = ([char_initials(n) for n in ODD_NAMES], [search_text(n) for n in ODD_NAMES])
+
+    def refused(name):
+        raise AssertionError(f"{name!r} took the one-by-one way")
+
+    monkeypatch.setattr(name_keys, "char_initials", refused)
+    monkeypatch.setattr(name_keys, "search_text", refused)
+    assert (char_initials_many(ODD_NAMES), search_text_many(ODD_NAMES)) == expected
+    for name in ODD_NAMES:
+        assert (char_initials_many([name]), search_text_many([name])) == (
+            [char_initials(name)],
+            [search_text(name)],
+        )
+
+
+def test_good_records_all_take_the_fast_way(monkeypatch):
+    """Tiers judged a batch at a time judge each record on its own: a record whose first
+    tier is below the previous record's last is not sent the slow way."""
+    from shop_desk.catalog import decode
+
+    def slow(line, snapshot):
+        raise AssertionError(f"{line!r} went the slow way")
+
+    monkeypatch.setattr(decode, "_judge", slow)
+    shapes = [
+        [{"min_packs": 1, "unit_price_fen": 900}],
+        [{"min_packs": 1, "unit_price_fen": 500}, {"min_packs": 50, "unit_price_fen": 400}],
+        [{"min_packs": 1, "unit_price_fen": 100}, {"min_packs": 2, "unit_price_fen": 100}],
+    ]
+    objects = [{**GOOD, "sku": f"G{i}", "tiers": shapes[i % 3]} for i in range(30)]
+    pairs, rejects = decode_lines(numbered(objects), snapshot=True)
+    assert len(pairs) == 30 and rejects == []
+    assert pairs[1][1][10] == "[[1,500],[50,400]]"

@@ -77,7 +77,7 @@ def test_offer_initials_need_no_pypinyin():
     import sys
 
     code = (
-        "import sys; from shop_desk.text import char_initials_many; "
+        "import sys; from shop_desk.catalog.name_keys import char_initials_many; "
         "print(char_initials_many(['可口可乐 500ml', '康师傅冰红茶']), 'pypinyin' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
