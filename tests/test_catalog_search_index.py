@@ -149,10 +149,15 @@ def test_the_counter_writes_while_the_index_is_being_written(tmp_path):
     try:
         with search_index._writing(conn):
             # the index transaction reads the shop's offers and writes the index file...
-            conn.execute("DELETE FROM offers_fts")
+            conn.execute("INSERT INTO offers_fts(offers_fts) VALUES ('delete-all')")
+            conn.execute("DELETE FROM indexed")
+            conn.execute(
+                "INSERT INTO indexed (id, gtin, search_text, name_initials) "
+                "SELECT id, gtin, search_text, name_initials FROM shop.offers"
+            )
             conn.execute(
                 "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-                "SELECT id, search_text, name_initials FROM shop.offers"
+                "SELECT id, search_text, name_initials FROM indexed"
             )
             # ...while a checkout takes the shop's write lock at once and commits
             till.execute("BEGIN IMMEDIATE")

@@ -7,7 +7,8 @@ records.parse_record, the reference rules, which either accepts it after all (a 
 spaces around it) or says why it is rejected, in the owner's language. So both paths accept
 and refuse exactly the same lines, and the slow one only ever sees the odd line.
 
-Rows are plain tuples in ROW_COLUMNS order (a parsing process sends them as MessagePack).
+Rows are plain tuples in ROW_COLUMNS order (a parsing process sends them as a database
+image: row_image.py).
 """
 
 from __future__ import annotations

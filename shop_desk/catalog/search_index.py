@@ -45,8 +45,9 @@ from shop_desk.db.locks import LockBusy, file_lock
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # of the file's tables; a file of another format is rebuilt (2: GTINs, 0012;
-# 3: gtins_recent; 4: GTIN tables in GTIN order, gtins_pending)
+FORMAT = 5  # of the file's tables; a file of another format is rebuilt (2: GTINs, 0012;
+# 3: gtins_recent; 4: GTIN tables in GTIN order, gtins_pending; 5: contentless FTS5 and
+# `indexed`)
 # Offers indexed per transaction of the index file. Its checkpoint after each (_connect:
 # NORMAL) then fsyncs a fifth of what 250,000 wrote (see bulk.CHECKPOINT_EVERY_S: a sale's
 # fsync waits behind a big one).
@@ -56,8 +57,10 @@ SCHEMA = (
     # Each Chinese character is a token (text.search_text): a two-character fragment is a
     # phrase. Prefix indexes answer pinyin initials and words of names (0007); a prefix of
     # four or more matches few words, read without one. No sizes of columns: nothing ranks
-    # by them, and a million offers' sizes cost a sixth of the build.
-    "CREATE VIRTUAL TABLE offers_fts USING fts5(search_text, name_initials, "
+    # by them, and a million offers' sizes cost a sixth of the build. Contentless: searches
+    # read rowids only, and FTS5 keeping its own copy of the words cost a million-offer
+    # build a third of its time (the words are kept once, in `indexed`).
+    "CREATE VIRTUAL TABLE offers_fts USING fts5(search_text, name_initials, content='', "
     "prefix='2 3', columnsize=0, tokenize='unicode61 remove_diacritics 0')",
     # Merge 16 segments of a level at a time, not 4: each posting is rewritten half as
     # often. A million offers indexed in 11.3 s of CPU before, 9.0 after (three runs each);
@@ -72,8 +75,11 @@ SCHEMA = (
     # A large catch-up's GTINs in id order, until _place() moves them into gtins in GTIN
     # order; read by scanning meanwhile.
     "CREATE TABLE gtins_pending (id INTEGER PRIMARY KEY, gtin TEXT NOT NULL)",
-    # Every GTIN above, by offer id: what to take out when an offer is deleted or renamed.
-    "CREATE TABLE gtin_ids (id INTEGER PRIMARY KEY, gtin TEXT NOT NULL)",
+    # Every offer the index holds, as it was indexed: a contentless FTS5 table forgets a row
+    # only when given the words it indexed, and the GTIN says which GTIN table row to take
+    # out, when an offer is deleted or renamed.
+    "CREATE TABLE indexed (id INTEGER PRIMARY KEY, gtin TEXT, search_text TEXT NOT NULL, "
+    "name_initials TEXT NOT NULL)",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     f"INSERT INTO meta VALUES ('format', {FORMAT}), ('indexed_to', 0), ('logged_to', 0)",
 )
@@ -81,24 +87,27 @@ SCHEMA = (
 # scanning (search.py).
 SORTED_GTIN_TABLES = ("gtins", "gtins_recent")
 GTIN_TABLES = (*SORTED_GTIN_TABLES, "gtins_pending")
-# Out of the GTIN tables: the GTINs the index holds for the offers `WHERE {rows}`.
-_FORGET_GTINS = (
+# Out of the index: the offers `WHERE {rows}`, their words and their GTINs.
+_FORGET = (
+    "INSERT INTO offers_fts(offers_fts, rowid, search_text, name_initials) "
+    "SELECT 'delete', id, search_text, name_initials FROM indexed WHERE {rows}",
     *(
-        f"DELETE FROM {table} WHERE (gtin, id) IN (SELECT gtin, id FROM gtin_ids WHERE {{rows}})"
+        f"DELETE FROM {table} WHERE (gtin, id) IN "
+        f"(SELECT gtin, id FROM indexed WHERE {{rows}} AND gtin IS NOT NULL)"
         for table in SORTED_GTIN_TABLES
     ),
     "DELETE FROM gtins_pending WHERE {rows}",
-    "DELETE FROM gtin_ids WHERE {rows}",
+    "DELETE FROM indexed WHERE {rows}",
 )
-# Each offer `WHERE {rows}` into the index: its words, and its GTIN (by id, and into
+# Each offer `WHERE {rows}` into the index (afresh): its words, and its GTIN (into
 # gtins_recent or gtins_pending).
 _INDEX_ROWS = (
+    *_FORGET,
+    "INSERT INTO indexed (id, gtin, search_text, name_initials) "
+    "SELECT id, gtin, search_text, name_initials FROM shop.offers WHERE {rows}",
     "INSERT INTO offers_fts(rowid, search_text, name_initials) "
-    "SELECT id, search_text, name_initials FROM shop.offers WHERE {rows}",
-    *_FORGET_GTINS,
-    "INSERT INTO gtin_ids (id, gtin) "
-    "SELECT id, gtin FROM shop.offers WHERE {rows} AND gtin IS NOT NULL",
-    "INSERT INTO {table} (gtin, id) SELECT gtin, id FROM gtin_ids WHERE {rows}",
+    "SELECT id, search_text, name_initials FROM indexed WHERE {rows}",
+    "INSERT INTO {table} (gtin, id) SELECT gtin, id FROM indexed WHERE {rows} AND gtin IS NOT NULL",
 )
 RECENT_SPAN = 25_000  # offers or fewer to index: their GTINs go to gtins_recent
 COMPACT_AT = 100_000  # GTINs in gtins_recent that compact() moves to gtins
@@ -199,14 +208,13 @@ def _catch_up(
         if top > meta["logged_to"]:
             # Deleted or renamed offers already indexed: out, and back in as they are now.
             args = (meta["logged_to"], top, meta["indexed_to"])
-            conn.execute(f"DELETE FROM offers_fts WHERE rowid IN ({_LOGGED})", args)
-            for statement in _FORGET_GTINS:
+            for statement in _FORGET:
                 conn.execute(statement.format(rows=f"id IN ({_LOGGED})"), args)
             # A new offer takes the id above the highest one left, so when the highest were
             # deleted (an interrupted sync's rows), ids come again: those above the highest
             # offer the index still holds are indexed afresh, logged or not.
-            kept = conn.execute("SELECT rowid FROM offers_fts ORDER BY rowid DESC LIMIT 1")
-            kept_to = (kept.fetchone() or (0,))[0]
+            kept = conn.execute("SELECT coalesce(max(id), 0) FROM indexed")
+            kept_to = kept.fetchone()[0]
             # Two passes: each reads offers by their primary key.
             _index_rows(conn, f"id <= ? AND id IN ({_LOGGED})", (kept_to, *args), recent)
             _index_rows(conn, _RANGE, (kept_to, meta["indexed_to"]), recent)

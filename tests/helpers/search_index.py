@@ -9,8 +9,8 @@ from shop_desk.catalog import search_index
 
 
 def indexed_offers(db) -> dict[int, str]:
-    """{offer id: its indexed text and GTIN} of the current index file, after its integrity
-    check."""
+    """{offer id: its indexed text and GTIN} of the current index file, after checking that
+    the FTS5 index holds exactly the words of `indexed` and the GTIN tables its GTINs."""
     shop = search_index.shop_path(db)
     with closing(sqlite3.connect(shop)) as conn:
         path = search_index.file_for(shop, search_index.generation(conn))
@@ -21,18 +21,38 @@ def indexed_offers(db) -> dict[int, str]:
         )
         twice = conn.execute(f"SELECT id FROM ({both}) GROUP BY id HAVING count(*) > 1")
         assert not twice.fetchall(), "offers with a GTIN in two tables"
-        by_id = conn.execute("SELECT id, gtin FROM gtin_ids ORDER BY id").fetchall()
-        assert by_id == conn.execute(f"{both} ORDER BY id").fetchall(), "gtin_ids differs"
+        by_id = conn.execute(
+            "SELECT id, gtin FROM indexed WHERE gtin IS NOT NULL ORDER BY id"
+        ).fetchall()
+        assert by_id == conn.execute(f"{both} ORDER BY id").fetchall(), "GTINs differ"
         rows = conn.execute(
-            "SELECT f.rowid, f.search_text || '|' || f.name_initials || '|' "
-            f"|| coalesce(g.gtin, '') FROM offers_fts f LEFT JOIN ({both}) g ON g.id = f.rowid"
+            "SELECT id, search_text || '|' || name_initials || '|' || coalesce(gtin, '') "
+            "FROM indexed"
         )
         indexed = dict(rows.fetchall())
-        orphans = conn.execute(
-            f"SELECT id FROM ({both}) WHERE id NOT IN (SELECT rowid FROM offers_fts)"
-        )
-        assert not orphans.fetchall(), "GTINs of offers the index does not hold"
+        assert _fts_words(conn) == _words_of_indexed(conn), "FTS5 words differ"
         return indexed
+
+
+def _fts_words(conn: sqlite3.Connection) -> list[tuple]:
+    """Every (offer, column, word, position) the contentless FTS5 index holds."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5vocab(main, offers_fts, instance)"
+    )
+    return sorted(conn.execute("SELECT doc, col, term, offset FROM temp.words").fetchall())
+
+
+def _words_of_indexed(conn: sqlite3.Connection) -> list[tuple]:
+    """The same, from `indexed`: search_text is its words apart by spaces, the initials
+    one word (text.py makes them so)."""
+    words = []
+    for offer, tokens, initials in conn.execute(
+        "SELECT id, search_text, name_initials FROM indexed"
+    ):
+        words += [(offer, "search_text", w, i) for i, w in enumerate(tokens.split())]
+        if initials:
+            words.append((offer, "name_initials", initials, 0))
+    return sorted(words)
 
 
 def indexed_to(db) -> int:
