@@ -9,7 +9,8 @@ Prints one JSON object:
   apply, price history, GTIN links, search index), in a process of its own, until the new
   copy is visible; ratio to baseline; first_tidy_s: the housekeeping the GUI and the CLI run
   after it (purging superseded rows, finishing the index merge), and ratio_with_tidy;
-  worker_peak_rss_mb: the parsing process's;
+  workers_peak_rss_mb: the parsing processes' together (sampled from /proc), and
+  total_peak_rss_mb with the sync's own;
 - incremental_s: a 10,000-record change file, and incremental_tidy_s after it, with the HTTP
   client already imported (http_client_import_ms: what a process pays for it once);
   unchanged_ms: a sync answered by 304;
@@ -79,16 +80,36 @@ db = open_database(folder=Path(sys.argv[1]))
 with db.session() as s:
     src = CatalogSource(kind="http", name="bench", location=sys.argv[2]); s.add(src); s.flush()
     sid = src.id
+# The parsing workers' peak memory, read from /proc while they run: a child's ru_maxrss
+# counts the parent's pages it had between fork and exec (spawn), not its own.
+import multiprocessing, threading
+workers_peak, workers_seen, done = [0], set(), threading.Event()
+def sample_workers():
+    while not done.wait(0.1):
+        total = 0
+        for child in multiprocessing.active_children():
+            workers_seen.add(child.pid)
+            try:
+                with open(f"/proc/{child.pid}/status") as status:
+                    total += next(int(l.split()[1]) for l in status if l.startswith("VmHWM"))
+            except (OSError, StopIteration):
+                pass
+        workers_peak[0] = max(workers_peak[0], total)
+threading.Thread(target=sample_workers, daemon=True).start()
 start = time.perf_counter()
 outcome = run_job(sync_source(db, sid, work_dir=Path(sys.argv[1]) / "dl"))
 first = time.perf_counter() - start
+done.set()
 start = time.perf_counter()
 tidy(db, sid)
 print(json.dumps({"first_sync_s": first, "first_tidy_s": time.perf_counter() - start,
                   "upserts": outcome.upserts,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "worker_peak_rss_mb":
-                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "workers_peak_rss_mb": workers_peak[0] / 1024,
+                  "workers": len(workers_seen),
+                  "total_peak_rss_mb":
+                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                      + workers_peak[0] / 1024}))
 """
 
 
