@@ -62,3 +62,37 @@ def test_a_cancel_stops_the_worker_decoding(tmp_path):
     cancel.set()
     with pytest.raises(Cancelled):
         next(batches)
+
+
+def test_a_bad_file_read_for_the_workers_says_why(tmp_path):
+    """The blocks for workers are read in a thread of their own: what goes wrong there (a
+    truncated file, a bomb) reaches the sync with the reader's own message."""
+    from shop_desk.errors import InputError
+
+    path = tmp_path / "feed.ndjson.gz"
+    write_feed(path, 6_000)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError, match="truncated"):
+        list(
+            parsing.decoded_batches(
+                path,
+                1 << 30,
+                snapshot=True,
+                size=parsing.IN_PROCESS_BELOW,
+                cancel=threading.Event(),
+            )
+        )
+    path.write_bytes(whole)
+    with pytest.raises(InputError, match="unpacks to more"):
+        list(
+            parsing.decoded_batches(
+                path,
+                1 << 20,
+                snapshot=True,
+                size=parsing.IN_PROCESS_BELOW,
+                cancel=threading.Event(),
+            )
+        )
+    # ...and no reader is left running
+    assert not [t for t in threading.enumerate() if t.name == "feed-reader"]

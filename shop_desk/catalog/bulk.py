@@ -21,11 +21,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from shop_desk.catalog.apply import BatchResult
 from shop_desk.catalog.decode import PRICE, ROW_COLUMNS
 from shop_desk.catalog.row_image import TABLE, RowImage
 from shop_desk.catalog.transport import Cancelled
+from shop_desk.catalog.wal_copier import WalCopier
 from shop_desk.clock import utcnow
 from shop_desk.db.engine import Database, storage_error
 
@@ -39,9 +41,10 @@ PIECE_ROWS = (25, 2000)
 # plus its own commit).
 TRANSACTION_BUDGET = 0.06
 CACHE_KIB = 32 << 10  # page cache of the sync's connection: the indexes' upper levels stay
-# The sync copies its WAL pages into the database itself, at most this often, between two
-# transactions (no turn held: a checkpoint does not need the write lock, so a checkout never
-# waits for it behind the gate, as it did when the commit ran it); the tidying finishes it.
+# The sync copies its WAL pages into the database itself, at most this often, in a thread of
+# its own (wal_copier.py; no turn held: a checkpoint does not need the write lock, so a
+# checkout never waits for it behind the gate, as it did when the commit ran it); the
+# tidying finishes it.
 # Often, so that each copy is small: a sale's fsync at the counter waits for the disk to
 # finish what a checkpoint's fsync sent it (traced in the benchmark: every 2 s, each copy
 # was 30-130 MB and a sale committing meanwhile waited 190-300 ms).
@@ -74,12 +77,14 @@ class BulkWriter:
         self.piece = CHUNK  # rows staged per statement (stage() adapts it)
         self.rows_since_checkpoint = 0
         self._image_attached = False
+        self._copier = WalCopier(Path(db.engine.url.database))
 
     def __enter__(self) -> BulkWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
+            self._copier.close()
             if exc_type is None:
                 self.commit()
             else:
@@ -125,11 +130,13 @@ class BulkWriter:
             self.rows_since_checkpoint >= CHECKPOINT_ROWS
             and time.perf_counter() - self._checkpointed > CHECKPOINT_EVERY_S
         ):
-            self.checkpoint()
+            self._copier.request()  # in its own thread (wal_copier.py)
+            self._checkpointed = time.perf_counter()
+            self.rows_since_checkpoint = 0
 
     def checkpoint(self) -> None:
-        """Copy the WAL's pages into the database (PASSIVE: never waits for, nor blocks, the
-        shop's readers and writers)."""
+        """Copy the WAL's pages into the database now (PASSIVE: never waits for, nor
+        blocks, the shop's readers and writers)."""
         self.commit()
         self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         self._checkpointed = time.perf_counter()
