@@ -10,7 +10,8 @@ Prints one JSON object:
   copy is visible; ratio to baseline; first_tidy_s: the housekeeping the GUI and the CLI run
   after it (purging superseded rows, finishing the index merge), and ratio_with_tidy;
   workers_peak_rss_mb: the parsing processes' together (sampled from /proc), and
-  total_peak_rss_mb with the sync's own;
+  total_peak_rss_mb with the sync's own; total_peak_pss_mb: the peak of the processes
+  together with shared libraries counted once (sampled every 0.1 s);
 - incremental_s: a 10,000-record change file, and incremental_tidy_s after it, with the HTTP
   client already imported (http_client_import_ms: what a process pays for it once);
   unchanged_ms: a sync answered by 304;
@@ -81,20 +82,26 @@ with db.session() as s:
     src = CatalogSource(kind="http", name="bench", location=sys.argv[2]); s.add(src); s.flush()
     sid = src.id
 # The parsing workers' peak memory, read from /proc while they run: a child's ru_maxrss
-# counts the parent's pages it had between fork and exec (spawn), not its own.
-import multiprocessing, threading
-workers_peak, workers_seen, done = [0], set(), threading.Event()
+# counts the parent's pages it had between fork and exec (spawn), not its own. And the
+# peak of all the sync's processes together as proportional set size (PSS): libraries the
+# processes share (Python, NumPy, SQLite) counted once, not once per process as RSS does.
+import multiprocessing, os, threading
+workers_peak, pss_peak, workers_seen, done = [0], [0], set(), threading.Event()
+def status_kb(pid, file, key):
+    try:
+        with open(f"/proc/{pid}/{file}") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith(key))
+    except (OSError, StopIteration):
+        return 0
 def sample_workers():
     while not done.wait(0.1):
-        total = 0
-        for child in multiprocessing.active_children():
-            workers_seen.add(child.pid)
-            try:
-                with open(f"/proc/{child.pid}/status") as status:
-                    total += next(int(l.split()[1]) for l in status if l.startswith("VmHWM"))
-            except (OSError, StopIteration):
-                pass
-        workers_peak[0] = max(workers_peak[0], total)
+        children = multiprocessing.active_children()
+        workers_seen.update(child.pid for child in children)
+        rss = sum(status_kb(child.pid, "status", "VmHWM") for child in children)
+        workers_peak[0] = max(workers_peak[0], rss)
+        pss = sum(status_kb(pid, "smaps_rollup", "Pss:")
+                  for pid in [os.getpid(), *(child.pid for child in children)])
+        pss_peak[0] = max(pss_peak[0], pss)
 threading.Thread(target=sample_workers, daemon=True).start()
 start = time.perf_counter()
 outcome = run_job(sync_source(db, sid, work_dir=Path(sys.argv[1]) / "dl"))
@@ -109,7 +116,8 @@ print(json.dumps({"first_sync_s": first, "first_tidy_s": time.perf_counter() - s
                   "workers": len(workers_seen),
                   "total_peak_rss_mb":
                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                      + workers_peak[0] / 1024}))
+                      + workers_peak[0] / 1024,
+                  "total_peak_pss_mb": pss_peak[0] / 1024}))
 """
 
 
