@@ -8,6 +8,7 @@ The temporary folder has Chinese characters in its name on purpose (user names o
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import tempfile
 import time
@@ -68,8 +69,6 @@ def check_resources() -> None:
 
 def check_libraries() -> None:
     """What the PyInstaller bundle must carry beside Qt (each has been left out by a spec)."""
-    import sqlite3
-
     import numpy
     import requests.certs
 
@@ -83,6 +82,7 @@ def check_libraries() -> None:
             raise SelfTestError(f"the PostgreSQL driver is missing: {exc}") from exc
     else:
         check(psycopg.pq.version() >= 100000, "libpq (PostgreSQL client library) is not loaded")
+    _check_row_images()
     memory = sqlite3.connect(":memory:")
     try:  # product and offer search use FTS5 with the trigram tokenizer
         memory.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
@@ -90,6 +90,19 @@ def check_libraries() -> None:
         raise SelfTestError(f"this SQLite has no FTS5 trigram: {exc}") from exc
     finally:
         memory.close()
+
+
+def _check_row_images() -> None:
+    """A large feed's blocks come back from the parsing workers as SQLite database images
+    (catalog/row_image.py): this SQLite must serialize and deserialize."""
+    from shop_desk.catalog.row_image import image_of, pairs_of
+
+    ops = {"T1": ("T1", None, "自检", *("",) * 16), "T2": None}
+    try:
+        back = pairs_of(image_of(ops))
+    except (AttributeError, sqlite3.Error) as exc:
+        raise SelfTestError(f"this SQLite cannot serialize a database: {exc}") from exc
+    check(back == list(ops.items()), f"a database image changed its rows: {back}")
 
 
 def run_self_test(app: QApplication) -> None:
