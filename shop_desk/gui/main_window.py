@@ -256,8 +256,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def show_progress(self, done: int, total: int, message: str) -> None:
-        if done < 0:
+        if done < 0:  # finished: "Downloading and applying…" must not stay on
             self.progress.hide()
+            if message:
+                self.statusBar().showMessage(message, 8000)
+            else:
+                self.statusBar().clearMessage()
             return
         self.progress.setRange(0, max(total, 0))
         if total > 0:

@@ -79,8 +79,10 @@ def test_status_bar_shows_shop_database_progress_and_busy(qtbot, ctx, window):
     assert "幸福便利店" in window.windowTitle()
     ctx.events.progress.emit(3, 10, "syncing")
     assert window.progress.isVisible() and window.progress.value() == 3
+    assert window.statusBar().currentMessage() == "syncing"
     ctx.events.progress.emit(-1, 0, "")
     assert not window.progress.isVisible()
+    assert window.statusBar().currentMessage() == ""  # the finished job's message goes
     ctx.events.status_message.emit("hello")
     assert window.statusBar().currentMessage() == "hello"
     ctx.tasks.run(lambda: time.sleep(0.6))
