@@ -64,6 +64,15 @@ def test_a_cancel_stops_the_worker_decoding(tmp_path):
         next(batches)
 
 
+def in_workers(path, limit: int) -> list:
+    """Every block of the file at `path`, decoded by workers (announced big enough)."""
+    cancel = threading.Event()
+    batches = parsing.decoded_batches(
+        path, limit, snapshot=True, size=parsing.IN_PROCESS_BELOW, cancel=cancel
+    )
+    return list(batches)
+
+
 def test_a_bad_file_read_for_the_workers_says_why(tmp_path):
     """The blocks for workers are read in a thread of their own: what goes wrong there (a
     truncated file, a bomb) reaches the sync with the reader's own message."""
@@ -74,25 +83,9 @@ def test_a_bad_file_read_for_the_workers_says_why(tmp_path):
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(InputError, match="truncated"):
-        list(
-            parsing.decoded_batches(
-                path,
-                1 << 30,
-                snapshot=True,
-                size=parsing.IN_PROCESS_BELOW,
-                cancel=threading.Event(),
-            )
-        )
+        in_workers(path, 1 << 30)
     path.write_bytes(whole)
     with pytest.raises(InputError, match="unpacks to more"):
-        list(
-            parsing.decoded_batches(
-                path,
-                1 << 20,
-                snapshot=True,
-                size=parsing.IN_PROCESS_BELOW,
-                cancel=threading.Event(),
-            )
-        )
+        in_workers(path, 1 << 20)
     # ...and no reader is left running
     assert not [t for t in threading.enumerate() if t.name == "feed-reader"]
