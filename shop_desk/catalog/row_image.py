@@ -23,6 +23,7 @@ _COLUMNS = ", ".join(ROW_COLUMNS)
 _CREATE = f"CREATE TABLE {TABLE} (n INTEGER PRIMARY KEY, {_COLUMNS})"
 _INSERT = f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"
 _DELETED = (None,) * (len(ROW_COLUMNS) - 1)
+_NAME = ROW_COLUMNS.index("name")  # NULL in a delete's row
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,11 @@ class RowImage:
             rows = conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY n").fetchall()
         finally:
             conn.close()
-        return [(row[0], row if row[2] is not None else None) for row in rows]
+        return [(row[0], row if row[_NAME] is not None else None) for row in rows]
 
 
 def image_of(ops: dict[str, tuple | None]) -> RowImage:
-    """The image of a block's {sku: last state} (apply.group_rows)."""
+    """The image of a block's {sku: last state} (decode.group_rows)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         conn.execute(_CREATE)

@@ -311,7 +311,7 @@ def _stage_sqlite(
     follower = search_index.Follower(search_index.shop_path(db), cancel)
     with bulk.bulk_writer(db) as writer, closing_follower(follower):
         fresh = not bulk.has_offers(writer, supplier_id)
-        if not fresh:
+        if not snapshot and not fresh:  # fresh rows are staged as they come (images too)
             batches = merged(batches, MERGE_CHANGES)
         for rows in batches:
             if cancel.is_set():
