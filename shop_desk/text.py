@@ -159,14 +159,15 @@ class _TokenTable(dict):
         return value
 
 
-_INITIALS = _InitialTable()
-_TOKENS = _TokenTable()
+# str.translate tables, shared with the bulk forms (catalog/name_keys.py).
+INITIALS_TABLE = _InitialTable()
+TOKENS_TABLE = _TokenTable()
 
 
 def char_initials(name: str) -> str:
     """Initials from each character's own reading: no phrase dictionary, so it is fast enough
     for a million catalog offers (polyphones may differ from pinyin_keys; good for search)."""
-    return normalize(name).translate(_INITIALS)
+    return normalize(name).translate(INITIALS_TABLE)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -177,7 +178,7 @@ def search_tokens(text: str) -> list[str]:
     """Tokens for an FTS5 unicode61 index that answers fragments of any length: each Chinese
     character is a token of its own (so "可乐" is the phrase "可 乐"), Latin letters and digits
     stay whole words ("500ml")."""
-    return unicodedata.normalize("NFKC", text or "").translate(_TOKENS).split()
+    return unicodedata.normalize("NFKC", text or "").translate(TOKENS_TABLE).split()
 
 
 def search_text(text: str) -> str:

@@ -15,7 +15,7 @@ import unicodedata
 
 import numpy as np
 
-from shop_desk.text import _INITIALS, _TOKENS, char_initials, search_text
+from shop_desk.text import INITIALS_TABLE, TOKENS_TABLE, char_initials, search_text
 
 _SEP = "\x1f"  # between the names of a block (NFKC leaves it as it is)
 _BMP = 0x10000
@@ -49,8 +49,8 @@ class _Table:
         return True
 
 
-_INITIALS_TABLE = _Table(_INITIALS)
-_TOKENS_TABLE = _Table(_TOKENS)
+_INITIAL_ARRAYS = _Table(INITIALS_TABLE)
+_TOKEN_ARRAYS = _Table(TOKENS_TABLE)
 
 
 def _codes(names: list[str]) -> np.ndarray | None:
@@ -69,9 +69,9 @@ def _names(codes: np.ndarray) -> list[str]:
 def char_initials_many(names: list[str]) -> list[str]:
     """[text.char_initials(n) for n in names], in bulk."""
     codes = _codes(names) if names else None
-    if codes is None or not _INITIALS_TABLE.learn(codes):
+    if codes is None or not _INITIAL_ARRAYS.learn(codes):
         return [char_initials(n) for n in names]
-    out = _INITIALS_TABLE.out[codes]
+    out = _INITIAL_ARRAYS.out[codes]
     return _names(out[out != 0])
 
 
@@ -79,11 +79,11 @@ def search_text_many(names: list[str]) -> list[str]:
     """[text.search_text(n) for n in names], in bulk: each character's token with spaces
     around a Chinese one, then runs of spaces made one, and none at a name's ends."""
     codes = _codes(names) if names else None
-    if codes is None or not _TOKENS_TABLE.learn(codes):
+    if codes is None or not _TOKEN_ARRAYS.learn(codes):
         return [search_text(n) for n in names]
     slots = np.zeros((codes.size, 3), dtype=np.uint32)  # space, character, space
-    slots[:, 1] = _TOKENS_TABLE.out[codes]
-    spaced = _TOKENS_TABLE.spaced[codes]
+    slots[:, 1] = _TOKEN_ARRAYS.out[codes]
+    spaced = _TOKEN_ARRAYS.spaced[codes]
     slots[spaced, 0] = _SPACE
     slots[spaced, 2] = _SPACE
     out = slots.ravel()
